@@ -167,7 +167,7 @@ export interface RunStateOptions {
 }
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
-type MutableState = Writable<RunState> & {
+type MutableState = Writable<Omit<RunState, "rows" | "byStatus" | "counts">> & {
   rows: Map<string, Writable<TaskRowState>>;
   byStatus: Record<TaskStatus, Set<string>>;
   counts: Writable<RunCounts>;
