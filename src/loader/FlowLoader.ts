@@ -1,0 +1,188 @@
+/**
+ * `loadFlowModule`: imports a user's flow file (TypeScript) into this process through the
+ * loader hooks, returning its exports and the graph of local modules it evaluated.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { register } from "node:module";
+import { resolve as resolvePath } from "node:path";
+import { pathToFileURL } from "node:url";
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import { isFlow, type Flow } from "../dsl/Flow.js";
+import {
+  codeFrame,
+  FlowEvaluationError,
+  FlowExportError,
+  FlowImportError,
+  FlowNotFoundError,
+  FlowSyntaxError,
+  type FlowLoadError,
+} from "./LoaderErrors.js";
+import { buildGraph, type HookConfig, type HookInitData, type HookMessage, type ModuleGraph } from "./ModuleGraph.js";
+import { importLine, pathOfURL } from "./resolveLocal.js";
+
+export { FlowEvaluationError, FlowExportError, FlowImportError, FlowNotFoundError, FlowSyntaxError } from "./LoaderErrors.js";
+export type { FlowLoadError } from "./LoaderErrors.js";
+export type { GraphModule, ModuleGraph, ModuleImport } from "./ModuleGraph.js";
+
+/** Options of `loadFlowModule`. */
+export interface LoadFlowOptions {
+  /** Directory for transpiled-module cache entries (e.g. `.cairn/cache/ts`); created on demand. */
+  readonly cacheDir: string;
+  /**
+   * Watch mode: a number that changes on every reload. The flow and every local module it
+   * imports are evaluated afresh for each new generation; packages are evaluated once.
+   */
+  readonly generation?: number;
+}
+
+/** A loaded flow file. */
+export interface LoadedModule {
+  /** The module namespace of the flow file. */
+  readonly exports: Record<string, unknown>;
+  /** Its default export, checked to be a `flow(...)`. */
+  readonly flow: Flow;
+  /** The local modules evaluated for it (for code hashing and for watch mode's file list). */
+  readonly graph: ModuleGraph;
+}
+
+interface Registration {
+  readonly port: MessagePort;
+  cacheDir: string;
+}
+let registration: Registration | undefined;
+/** Everything the hooks reported in this process: modules by URL, imports by parent URL. */
+const modules = new Map<string, Extract<HookMessage, { type: "module" }>>();
+const importsByParent = new Map<string, Array<Extract<HookMessage, { type: "import" }>>>();
+
+/** Registers the hooks once per process (each `register` call would add another hook layer). */
+const ensureRegistered = (cacheDir: string): Registration => {
+  if (registration === undefined) {
+    const { port1, port2 } = new MessageChannel();
+    const data: HookInitData = { port: port2, loaderURL: import.meta.url, cacheDir };
+    register(new URL("./hooks.js", import.meta.url), { parentURL: import.meta.url, data, transferList: [port2] });
+    // Stack traces of user code then show their .ts file:line through the inline source maps.
+    process.setSourceMapsEnabled(true);
+    registration = { port: port1, cacheDir };
+  } else if (registration.cacheDir !== cacheDir) {
+    registration.port.postMessage({ type: "config", cacheDir } satisfies HookConfig);
+    registration.cacheDir = cacheDir;
+  }
+  return registration;
+};
+
+/**
+ * Takes every message the hooks posted. Why synchronous draining: the hooks thread posts before
+ * it answers the main thread, so by the time `import()` settles every message is already queued
+ * here, and no event-loop turn (and no listener keeping the process alive) is needed.
+ */
+const drain = (port: MessagePort): HookMessage[] => {
+  const out: HookMessage[] = [];
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+    const msg = m.message as HookMessage;
+    out.push(msg);
+    if (msg.type === "module") modules.set(msg.url, msg);
+    if (msg.type === "import") {
+      const list = importsByParent.get(msg.parentURL) ?? [];
+      if (!list.some((i) => i.import.specifier === msg.import.specifier)) list.push(msg);
+      importsByParent.set(msg.parentURL, list);
+    }
+  }
+  return out;
+};
+
+/**
+ * Loads a flow file: resolves `.ts` and extensionless/`.js` local imports to TypeScript files,
+ * transpiles them (cached under `cacheDir`), evaluates the module and checks that its default
+ * export is a flow. Fails with one of the `FlowLoadError`s, whose messages name the user's file,
+ * line and the fix.
+ *
+ * @example
+ * const { flow, graph } = await loadFlowModule("flows/churn.ts", { cacheDir: ".cairn/cache/ts" });
+ * // watch mode, after an edit:
+ * const next = await loadFlowModule("flows/churn.ts", { cacheDir, generation: 2 });
+ */
+export const loadFlowModule = async (flowPath: string, opts: LoadFlowOptions): Promise<LoadedModule> => {
+  const file = resolvePath(flowPath);
+  let isFile = false;
+  try {
+    isFile = statSync(file).isFile();
+  } catch {
+    // Missing: reported below.
+  }
+  if (!isFile) throw new FlowNotFoundError(file);
+  const reg = ensureRegistered(resolvePath(opts.cacheDir));
+  const url = pathToFileURL(file);
+  if (opts.generation !== undefined) url.searchParams.set("v", String(opts.generation));
+
+  let exports: Record<string, unknown>;
+  try {
+    exports = (await import(url.href)) as Record<string, unknown>;
+  } catch (e) {
+    throw toLoadError(file, e, drain(reg.port));
+  }
+  drain(reg.port);
+  const graph = buildGraph(url.href, modules, importsByParent);
+  const def = exports["default"];
+  if (!isFlow(def)) throw new FlowExportError(file, describe(def, "default" in exports));
+  return { exports, flow: def, graph };
+};
+
+const describe = (value: unknown, present: boolean): string => {
+  if (!present) return "missing";
+  if (typeof value === "object" && value !== null && (value as { _tag?: unknown })._tag === "Task") {
+    return `the task "${(value as { name?: string }).name}"`;
+  }
+  return value === null ? "null" : typeof value;
+};
+
+/** Maps what `import()` threw, plus what the hooks reported meanwhile, to a tagged error. */
+const toLoadError = (file: string, e: unknown, messages: ReadonlyArray<HookMessage>): FlowLoadError => {
+  for (const m of messages) {
+    if (m.type === "syntax-error") {
+      return new FlowSyntaxError(m.file, m.line, m.column, m.detail, frameOf(m.file, m.line, m.column));
+    }
+    if (m.type === "import-error") return new FlowImportError(m.file, m.line, m.specifier, m.detail);
+  }
+  const err = e as Error;
+  const message = String(err?.message ?? e);
+  const stack = typeof err?.stack === "string" ? err.stack : "";
+  if (err instanceof SyntaxError) {
+    // Linking: `import { x } from "./lib.js"` where lib has no export x.
+    const missing = /The requested module '([^']+)' does not provide an export named '([^']+)'/.exec(message);
+    const where = /(file:\/\/[^\s)]+?):(\d+)(?::(\d+))?/.exec(stack);
+    if (missing !== null) {
+      const importer = where?.[1] !== undefined ? pathOfURL(where[1]) : file;
+      const line = safeRead(importer, (s) => importLine(s, missing[1]!)) ?? 0;
+      return new FlowImportError(importer, line, missing[1]!, `it has no export named "${missing[2]}"`);
+    }
+    // V8 parse errors of local .js modules (TypeScript ones are caught by esbuild): the stack
+    // then starts with the file:line, not with a call frame.
+    if (where !== null && stack.startsWith(where[0])) {
+      const f = pathOfURL(where[1]!);
+      const line = Number(where[2]);
+      return new FlowSyntaxError(f, line, 0, message, frameOf(f, line, 0));
+    }
+  }
+  const localPaths = new Set<string>([file]);
+  for (const m of modules.values()) localPaths.add(m.path);
+  return new FlowEvaluationError(file, message, userFrames(stack, localPaths), e);
+};
+
+/** Stack frames that point into the user's local modules, with URLs shortened to paths. */
+const userFrames = (stack: string, localPaths: ReadonlySet<string>): string[] =>
+  stack
+    .split("\n")
+    .filter((l) => /^\s+at /.test(l))
+    .map((l) => l.replace(/^\s+at /, "").replace(/file:\/\/(\/[^\s:?)]+)(\?[^\s:)]*)?/g, (_, p: string) => decodeURIComponent(p)))
+    .filter((l) => [...localPaths].some((p) => l.includes(`${p}:`)));
+
+const safeRead = <A>(path: string, f: (source: string) => A): A | undefined => {
+  try {
+    return f(readFileSync(path, "utf8"));
+  } catch {
+    return undefined;
+  }
+};
+
+const frameOf = (file: string, line: number, column: number): string =>
+  safeRead(file, (s) => codeFrame(s, line, column)) ?? "";

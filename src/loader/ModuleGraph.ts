@@ -1,0 +1,79 @@
+/**
+ * The graph of the user's local modules a flow load evaluated: what the code-closure hash and
+ * watch mode need to know about each file, reported by the loader hooks.
+ */
+import type { ContentHash } from "../hashing/ContentHash.js";
+
+/** One import of a local module, as resolved when the module was linked. */
+export type ModuleImport =
+  /** A relative/absolute import of a file outside node_modules: part of the user's code. */
+  | { readonly kind: "local"; readonly specifier: string; readonly path: string }
+  /** A bare import (`csv-parse/sync`, `cairn`): `name` is the package, `resolvedPath` the file it resolved to. */
+  | { readonly kind: "package"; readonly specifier: string; readonly name: string; readonly resolvedPath: string };
+
+/** One local module as it was evaluated. */
+export interface GraphModule {
+  /** Absolute path of the source file. */
+  readonly path: string;
+  /** The URL it was evaluated under (with `?v=N` in watch mode). */
+  readonly url: string;
+  /**
+   * The exact code that was evaluated: esbuild output for .ts/.mts/.tsx (with an inline source
+   * map), the file's own text for .js/.mjs/.json. `fn.toString()` of any function defined in the
+   * module is a substring of it — that is how CodeClosure finds a function's module.
+   */
+  readonly code: string;
+  /** Content hash of the source file's bytes as read. */
+  readonly sourceHash: ContentHash;
+  /** Its imports, in the order they were resolved (Node builtins are left out). */
+  readonly imports: ReadonlyArray<ModuleImport>;
+}
+
+/** The local modules reachable from a flow file through local imports. */
+export interface ModuleGraph {
+  /** Absolute path of the flow file. */
+  readonly entry: string;
+  /** Every local module reached, keyed by absolute path; includes the entry. */
+  readonly modules: ReadonlyMap<string, GraphModule>;
+}
+
+/** What the hooks thread tells the main thread (over a MessagePort, drained synchronously). */
+export type HookMessage =
+  | { readonly type: "module"; readonly url: string; readonly path: string; readonly code: string; readonly sourceHash: ContentHash }
+  | { readonly type: "import"; readonly parentURL: string; readonly import: ModuleImport; readonly url: string }
+  | { readonly type: "syntax-error"; readonly file: string; readonly line: number; readonly column: number; readonly detail: string }
+  | { readonly type: "import-error"; readonly file: string; readonly line: number; readonly specifier: string; readonly detail: string };
+
+/** What the main thread tells the hooks thread before each load. */
+export interface HookConfig {
+  readonly type: "config";
+  readonly cacheDir: string;
+}
+
+/** The `data` passed to `module.register` (see hooks.ts `initialize`). */
+export interface HookInitData {
+  readonly port: import("node:worker_threads").MessagePort;
+  /** URL of FlowLoader.js: imports it makes are flow entries. */
+  readonly loaderURL: string;
+  readonly cacheDir: string;
+}
+
+/** Builds the graph reachable from `entryURL` out of everything the hooks reported so far. */
+export const buildGraph = (
+  entryURL: string,
+  modules: ReadonlyMap<string, Extract<HookMessage, { type: "module" }>>,
+  importsByParent: ReadonlyMap<string, ReadonlyArray<Extract<HookMessage, { type: "import" }>>>,
+): ModuleGraph => {
+  const out = new Map<string, GraphModule>();
+  const queue = [entryURL];
+  let entry = "";
+  for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
+    const m = modules.get(url);
+    if (m === undefined || out.has(m.path)) continue;
+    if (entry === "") entry = m.path;
+    const imports = importsByParent.get(url) ?? [];
+    out.set(m.path, { path: m.path, url: m.url, code: m.code, sourceHash: m.sourceHash, imports: imports.map((i) => i.import) });
+    for (const i of imports) if (i.import.kind === "local") queue.push(i.url);
+  }
+  return { entry, modules: out };
+};
