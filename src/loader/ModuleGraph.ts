@@ -2,7 +2,7 @@
  * The graph of the user's local modules a flow load evaluated: what the code-closure hash and
  * watch mode need to know about each file, reported by the loader hooks.
  */
-import type { ContentHash } from "../hashing/ContentHash.js";
+import { hashBytes, type ContentHash } from "../hashing/ContentHash.js";
 
 /** One import of a local module, as resolved when the module was linked. */
 export type ModuleImport =
@@ -39,7 +39,8 @@ export interface ModuleGraph {
 
 /** What the hooks thread tells the main thread (over a MessagePort, drained synchronously). */
 export type HookMessage =
-  | { readonly type: "module"; readonly url: string; readonly path: string; readonly code: string; readonly sourceHash: ContentHash }
+  /** `source` is the file's bytes: the main thread hashes them (see TranspileCache's cacheKey for why not here). */
+  | { readonly type: "module"; readonly url: string; readonly path: string; readonly code: string; readonly source: Uint8Array }
   | { readonly type: "import"; readonly parentURL: string; readonly import: ModuleImport; readonly url: string }
   | { readonly type: "syntax-error"; readonly file: string; readonly line: number; readonly column: number; readonly detail: string }
   | { readonly type: "import-error"; readonly file: string; readonly line: number; readonly specifier: string; readonly detail: string };
@@ -72,7 +73,7 @@ export const buildGraph = (
     if (m === undefined || out.has(m.path)) continue;
     if (entry === "") entry = m.path;
     const imports = importsByParent.get(url) ?? [];
-    out.set(m.path, { path: m.path, url: m.url, code: m.code, sourceHash: m.sourceHash, imports: imports.map((i) => i.import) });
+    out.set(m.path, { path: m.path, url: m.url, code: m.code, sourceHash: hashBytes(m.source), imports: imports.map((i) => i.import) });
     for (const i of imports) if (i.import.kind === "local") queue.push(i.url);
   }
   return { entry, modules: out };

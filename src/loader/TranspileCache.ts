@@ -2,10 +2,10 @@
  * TypeScript → JavaScript for the loader hooks, cached on disk by content hash so that a load
  * where nothing changed reads one small file per module and never loads esbuild.
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { extname, join } from "node:path";
-import { hashString, type ContentHash } from "../hashing/ContentHash.js";
 
 /**
  * Part of every cache key. Bump it when the transform options below change, so outputs made
@@ -53,23 +53,27 @@ export const transpile = (path: string, source: string): string => {
   }
 };
 
-/** The cache entry name for a source file: the path matters because the source map names it. */
-export const cacheKey = (path: string, sourceHash: ContentHash): ContentHash =>
-  hashString(`${TRANSFORM_VERSION}\0${path}\0${sourceHash}`);
+/**
+ * The cache entry name for a source file; the path is part of it because the source map names
+ * it. Why node:crypto and not ContentHash's XXH3: this runs on the hooks thread, where loading
+ * the xxhash native addon costs ~25 ms — most of the no-op load budget — for files of a few KB.
+ */
+export const cacheKey = (path: string, source: Uint8Array): string =>
+  createHash("sha256").update(`${TRANSFORM_VERSION}\0${path}\0`).update(source).digest("hex").slice(0, 32);
 
 /**
  * Returns the transpiled code for `source`, from `cacheDir` when present, else transpiling and
  * writing the entry atomically (write a temp file, rename) so concurrent processes never read a
  * half-written entry.
  */
-export const transpileCached = (cacheDir: string, path: string, source: string, sourceHash: ContentHash): string => {
-  const file = join(cacheDir, `${cacheKey(path, sourceHash)}.js`);
+export const transpileCached = (cacheDir: string, path: string, source: Uint8Array): string => {
+  const file = join(cacheDir, `${cacheKey(path, source)}.js`);
   try {
     return readFileSync(file, "utf8");
   } catch {
     // A miss: fall through and transpile.
   }
-  const code = transpile(path, source);
+  const code = transpile(path, Buffer.from(source).toString("utf8"));
   try {
     mkdirSync(cacheDir, { recursive: true });
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;

@@ -6,7 +6,6 @@
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
-import { hashBytes } from "../hashing/ContentHash.js";
 import { packageNameOf } from "./LoaderErrors.js";
 import type { HookConfig, HookInitData, HookMessage } from "./ModuleGraph.js";
 import { importLine, inNodeModules, isPathSpecifier, pathOfURL, resolveLocal, TS_EXTENSIONS } from "./resolveLocal.js";
@@ -134,25 +133,24 @@ export const load = async (url: string, context: LoadContext, next: NextLoad): P
   if (!url.startsWith("file:") || inNodeModules(url)) return next(url, context);
   const path = pathOfURL(url);
   if (TS_EXTENSIONS.has(extname(path))) {
-    const bytes = readFileSync(path);
-    const sourceHash = hashBytes(bytes);
+    const source = readFileSync(path);
     let code: string;
     try {
-      code = transpileCached(cacheDir, path, bytes.toString("utf8"), sourceHash);
+      code = transpileCached(cacheDir, path, source);
     } catch (e) {
       if (e instanceof TranspileSyntaxError) {
         post({ type: "syntax-error", file: e.file, line: e.line, column: e.column, detail: e.detail });
       }
       throw e;
     }
-    if (local.has(url)) post({ type: "module", url, path, code, sourceHash });
+    if (local.has(url)) post({ type: "module", url, path, code, source });
     return { format: "module", source: code, shortCircuit: true };
   }
   const r = await next(url, context);
   if (local.has(url)) {
     // CommonJS sources come back as null on Node 20; read them so the closure can hash them.
-    const bytes = r.source == null ? readFileSync(path) : Buffer.from(r.source as Uint8Array);
-    post({ type: "module", url, path, code: bytes.toString("utf8"), sourceHash: hashBytes(bytes) });
+    const source = r.source == null ? readFileSync(path) : Buffer.from(r.source as Uint8Array);
+    post({ type: "module", url, path, code: source.toString("utf8"), source });
   }
   return r;
 };

@@ -1,0 +1,156 @@
+/**
+ * The code ingredient of a function task's cache key: the task's function plus exactly the code
+ * it can reach — top-level bindings of its module it uses, local modules it imports
+ * (transitively) and versions of the packages involved — normalised so comments and formatting
+ * never count.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, extname, join, relative, sep } from "node:path";
+import { canonicalJson } from "./CanonicalJson.js";
+import { hashString, type ContentHash } from "./ContentHash.js";
+import { analyzeModule, normaliseFragment, type ModuleAnalysis } from "../loader/ModuleAnalysis.js";
+import type { GraphModule, ModuleGraph } from "../loader/ModuleGraph.js";
+
+/** The code closure of one function, as stored in the fingerprint and printed by `explain`. */
+export interface CodeClosure {
+  /** Hash over everything below plus the function's own normalised source. */
+  readonly hash: ContentHash;
+  /** Top-level bindings of the function's module it uses (directly or through each other). */
+  readonly bindings: ReadonlyArray<{ readonly module: string; readonly name: string; readonly hash: ContentHash }>;
+  /** Local modules it imports, transitively: whole-module normalised hashes. */
+  readonly modules: ReadonlyArray<{ readonly path: string; readonly hash: ContentHash }>;
+  /** Packages imported by the function's bindings or by those modules, with installed versions. */
+  readonly packages: ReadonlyArray<{ readonly name: string; readonly version: string }>;
+}
+
+/**
+ * Bump when what goes into the hash changes, so old cache keys are invalidated on purpose.
+ */
+const CLOSURE_VERSION = 1;
+
+// Per-module analysis keyed by the hash of the evaluated code: a module that did not change
+// between watch-mode generations is parsed once.
+const analyses = new Map<ContentHash, ModuleAnalysis | undefined>();
+const analysisOf = (m: GraphModule): ModuleAnalysis | undefined => {
+  const key = hashString(m.code);
+  if (!analyses.has(key)) {
+    let a: ModuleAnalysis | undefined;
+    // JSON and other non-JS modules are hashed by their raw text instead.
+    if (extname(m.path) !== ".json") {
+      try {
+        a = analyzeModule(m.code);
+      } catch {
+        a = undefined;
+      }
+    }
+    analyses.set(key, a);
+  }
+  return analyses.get(key);
+};
+
+const moduleHash = (m: GraphModule): ContentHash => {
+  const a = analysisOf(m);
+  return hashString(a === undefined ? m.code : a.text);
+};
+
+const packageVersions = new Map<string, string>();
+/** The version in the package.json of `name` found walking up from a file it resolved to. */
+const packageVersion = (name: string, resolvedPath: string): string => {
+  const key = `${name}\0${resolvedPath}`;
+  const hit = packageVersions.get(key);
+  if (hit !== undefined) return hit;
+  let version = "unknown";
+  for (let dir = dirname(resolvedPath); ; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+      // `#imports` resolve inside the importing package: the nearest package.json is the one.
+      if (pkg.name === name || name.startsWith("#")) {
+        version = pkg.version ?? "unknown";
+        break;
+      }
+    } catch {
+      // No (readable) package.json here: keep walking up.
+    }
+    if (dirname(dir) === dir) break;
+  }
+  packageVersions.set(key, version);
+  return version;
+};
+
+/**
+ * Computes the code closure of `fn`, a function evaluated as part of `graph` (a task's `run`).
+ * The function's module is found by searching the graph's evaluated code for `fn.toString()`;
+ * when several places match, all of them count (larger closure, never a missed edit). A
+ * function defined outside the graph (in a package) is hashed by its own source only.
+ *
+ * Not seen: top-level statements that are not declarations (`config.x = 1`), and modules
+ * loaded by a dynamic `import()` that has not run yet (its specifier text still counts).
+ *
+ * @example
+ * const { flow, graph } = await loadFlowModule("flows/churn.ts", { cacheDir });
+ * const code = codeClosure(graph, someTask.spec.run!); // code.hash goes into the fingerprint
+ */
+export const codeClosure = (graph: ModuleGraph, fn: (...args: never[]) => unknown): CodeClosure => {
+  const source = Function.prototype.toString.call(fn);
+  const root = dirname(graph.entry);
+  const rel = (p: string): string => relative(root, p).split(sep).join("/");
+  const bindings = new Map<string, { module: string; name: string; hash: ContentHash }>();
+  const modules = new Map<string, ContentHash>();
+  const packages = new Map<string, string>();
+  const fnTexts = new Set<string>();
+
+  const addModule = (m: GraphModule): void => {
+    if (modules.has(rel(m.path))) return;
+    modules.set(rel(m.path), moduleHash(m));
+    for (const imp of m.imports) addImport(imp);
+  };
+  const addImport = (imp: GraphModule["imports"][number]): void => {
+    if (imp.kind === "package") {
+      packages.set(imp.name, packageVersion(imp.name, imp.resolvedPath));
+      return;
+    }
+    const m = graph.modules.get(imp.path);
+    if (m !== undefined) addModule(m);
+  };
+
+  for (const m of graph.modules.values()) {
+    const a = analysisOf(m);
+    if (a === undefined) continue;
+    for (let at = m.code.indexOf(source); at !== -1; at = m.code.indexOf(source, at + 1)) {
+      const found = a.functionAt(at, at + source.length);
+      if (found === undefined) continue;
+      fnTexts.add(found.text);
+      // Walk the references: top-level bindings pull in what they reference in turn.
+      const seen = new Set<string>();
+      const queue = [...found.refs];
+      for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const b = a.bindings.get(name);
+        if (b !== undefined) {
+          bindings.set(`${rel(m.path)}#${name}`, { module: rel(m.path), name, hash: hashString(b.text) });
+          queue.push(...b.refs);
+          continue;
+        }
+        const specifier = a.imports.get(name);
+        const imp = specifier === undefined ? undefined : m.imports.find((i) => i.specifier === specifier);
+        if (imp !== undefined) addImport(imp);
+      }
+    }
+  }
+  if (fnTexts.size === 0) fnTexts.add(normaliseFragment(source));
+
+  const sortedBindings = [...bindings.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, b]) => b);
+  const sortedModules = [...modules.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([path, hash]) => ({ path, hash }));
+  const sortedPackages = [...packages.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([name, version]) => ({ name, version }));
+  const hash = hashString(
+    canonicalJson({
+      v: CLOSURE_VERSION,
+      fn: [...fnTexts].sort().map(hashString),
+      bindings: Object.fromEntries(sortedBindings.map((b) => [`${b.module}#${b.name}`, b.hash])),
+      modules: Object.fromEntries(sortedModules.map((m) => [m.path, m.hash])),
+      packages: Object.fromEntries(sortedPackages.map((p) => [p.name, p.version])),
+    }),
+  );
+  return { hash, bindings: sortedBindings, modules: sortedModules, packages: sortedPackages };
+};
