@@ -104,7 +104,7 @@ export const App = (props: AppProps) => {
         <Header flow={state.flow} runId={state.runId} startedAt={state.startedAt} finished={state.finished} now={now} />
         <ProgressBar done={state.counts.done} total={state.counts.total} columns={columns} />
         <Counts counts={state.counts} />
-        {state.watch !== null && <WatchStatus watch={state.watch} />}
+        {state.watch !== null && <WatchStatus watch={state.watch} columns={columns} />}
         {final ? (
           <>
             {names.length <= body && (
