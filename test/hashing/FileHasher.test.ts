@@ -9,14 +9,14 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HASH_CHUNK_BYTES, hashBytes, type ContentHash } from "../../src/hashing/ContentHash.js";
 import { FileHasher, InputFileMissingError, type FileHasherOptions } from "../../src/hashing/FileHasher.js";
-import { MemoryStatCache, SqliteStatCache, STAT_CACHE_DDL, type StatEntry } from "../../src/hashing/StatCache.js";
+import { MemoryStatCache, SqliteStatCache, STAT_CACHE_DDL, type StatCache, type StatEntry } from "../../src/hashing/StatCache.js";
 
 const MiB = 1024 * 1024;
 const BOGUS = "ffffffffffffffffffffffffffffffff" as ContentHash;
 let dir: string;
 const hashers: FileHasher[] = [];
 
-const makeHasher = (cache = new MemoryStatCache(), options: FileHasherOptions = {}): FileHasher => {
+const makeHasher = (cache: StatCache = new MemoryStatCache(), options: FileHasherOptions = {}): FileHasher => {
   const h = new FileHasher(cache, options);
   hashers.push(h);
   return h;
