@@ -18,7 +18,7 @@ import {
   type FlowLoadError,
 } from "./LoaderErrors.js";
 import { buildGraph, type HookConfig, type HookInitData, type HookMessage, type ModuleGraph } from "./ModuleGraph.js";
-import { importLine, pathOfURL } from "./resolveLocal.js";
+import { pathOfURL } from "./resolveLocal.js";
 
 export { FlowEvaluationError, FlowExportError, FlowImportError, FlowNotFoundError, FlowSyntaxError } from "./LoaderErrors.js";
 export type { FlowLoadError } from "./LoaderErrors.js";
@@ -147,21 +147,17 @@ const toLoadError = (file: string, e: unknown, messages: ReadonlyArray<HookMessa
   const message = String(err?.message ?? e);
   const stack = typeof err?.stack === "string" ? err.stack : "";
   if (err instanceof SyntaxError) {
-    // Linking: `import { x } from "./lib.js"` where lib has no export x.
+    // Link and parse errors start their stack with the offending file:line (a path once
+    // source maps are on, a file URL otherwise), then the source line and a caret.
+    const head = /^((?:file:\/\/)?[^\n]+?):(\d+)\n/.exec(stack);
+    const where = head === null ? undefined : { file: head[1]!.startsWith("file:") ? pathOfURL(head[1]!) : head[1]!.replace(/\?.*$/, ""), line: Number(head[2]) };
+    // `import { x } from "./lib.js"` where lib has no export x.
     const missing = /The requested module '([^']+)' does not provide an export named '([^']+)'/.exec(message);
-    const where = /(file:\/\/[^\s)]+?):(\d+)(?::(\d+))?/.exec(stack);
     if (missing !== null) {
-      const importer = where?.[1] !== undefined ? pathOfURL(where[1]) : file;
-      const line = safeRead(importer, (s) => importLine(s, missing[1]!)) ?? 0;
-      return new FlowImportError(importer, line, missing[1]!, `it has no export named "${missing[2]}"`);
+      return new FlowImportError(where?.file ?? file, where?.line ?? 0, missing[1]!, `it has no export named "${missing[2]}"`);
     }
-    // V8 parse errors of local .js modules (TypeScript ones are caught by esbuild): the stack
-    // then starts with the file:line, not with a call frame.
-    if (where !== null && stack.startsWith(where[0])) {
-      const f = pathOfURL(where[1]!);
-      const line = Number(where[2]);
-      return new FlowSyntaxError(f, line, 0, message, frameOf(f, line, 0));
-    }
+    // V8 parse errors of local .js modules (TypeScript ones are caught by esbuild first).
+    if (where !== undefined) return new FlowSyntaxError(where.file, where.line, 0, message, frameOf(where.file, where.line, 0));
   }
   const localPaths = new Set<string>([file]);
   for (const m of modules.values()) localPaths.add(m.path);

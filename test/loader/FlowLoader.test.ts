@@ -1,0 +1,202 @@
+/** loadFlowModule in fresh Node processes over temp user projects with real .ts files. */
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, loadOnce, makeProject, runSteps } from "./childLoader.js";
+
+beforeAll(assertBuilt);
+
+const FLOW = `import { task, flow } from "cairn";
+import { engineer } from "./lib/features.js";
+
+const raw = task("extract", { run: async () => [1, 2, 3] });
+const features = task("features", { deps: { raw }, run: ({ raw }) => engineer(raw) });
+
+export const sample = (): number[] => engineer([1, 2]);
+export default flow("churn", { targets: [features] });
+`;
+const FEATURES = `import { scale } from "./math";
+export function engineer(rows: number[]): number[] {
+  return rows.map(scale);
+}
+`;
+const MATH = `export const factor: number = 2;
+export const scale = (x: number): number => x * factor;
+`;
+
+const churnProject = () =>
+  makeProject({ "flows/churn.ts": FLOW, "flows/lib/features.ts": FEATURES, "flows/lib/math.ts": MATH });
+
+describe("loadFlowModule", () => {
+  it("loads a TypeScript flow importing cairn and local helpers written as ./x.js and ./x", async () => {
+    const dir = await churnProject();
+    const r = await loadOnce(dir, "flows/churn.ts", ["sample"]);
+    expect(r.ok).toBe(true);
+    expect(r.flowName).toBe("churn");
+    expect(r.calls?.["sample"]?.value).toEqual([2, 4]);
+    const byPath = new Map(r.modules!.map((m) => [m.path, m]));
+    expect([...byPath.keys()].sort()).toEqual(
+      ["flows/churn.ts", "flows/lib/features.ts", "flows/lib/math.ts"].map((p) => join(dir, p)),
+    );
+    expect(byPath.get(join(dir, "flows/churn.ts"))!.imports).toEqual([
+      { kind: "package", specifier: "cairn", name: "cairn", resolvedPath: expect.stringMatching(/dist\/src\/index\.js$/) },
+      { kind: "local", specifier: "./lib/features.js", path: join(dir, "flows/lib/features.ts") },
+    ]);
+    expect(byPath.get(join(dir, "flows/lib/features.ts"))!.imports).toEqual([
+      { kind: "local", specifier: "./math", path: join(dir, "flows/lib/math.ts") },
+    ]);
+  });
+
+  it("reuses the on-disk transpilation when the source is unchanged and transpiles again when it changes", async () => {
+    const dir = await churnProject();
+    const cacheDir = join(dir, ".cairn/cache/ts");
+    await loadOnce(dir, "flows/churn.ts");
+    const entries = await readdir(cacheDir);
+    expect(entries).toHaveLength(3);
+    // Plant a different (valid) module in each entry: a fresh process must evaluate the
+    // planted code, which proves it read the cache instead of transpiling.
+    for (const e of entries) {
+      const code = await readFile(join(cacheDir, e), "utf8");
+      if (code.includes("function engineer")) {
+        await writeFile(join(cacheDir, e), code.replace("rows.map(scale)", "rows.map(scale).concat([99])"));
+      }
+    }
+    expect((await loadOnce(dir, "flows/churn.ts", ["sample"])).calls?.["sample"]?.value).toEqual([2, 4, 99]);
+    // Any edit to the source changes the key, so the planted entry is no longer used.
+    await writeFile(join(dir, "flows/lib/features.ts"), FEATURES.replace("export function", "// edited\nexport function"));
+    expect((await loadOnce(dir, "flows/churn.ts", ["sample"])).calls?.["sample"]?.value).toEqual([2, 4]);
+    expect(await readdir(cacheDir)).toHaveLength(4);
+  });
+
+  it("re-evaluates edited helper modules (directly and through another helper) on each new generation", async () => {
+    const dir = await churnProject();
+    const flow = FLOW + `export { flow as sameFlowFn } from "cairn";\n`;
+    const reports = await runSteps(dir, [
+      { write: { "flows/churn.ts": flow } },
+      { load: "flows/churn.ts", generation: 1, call: ["sample"] },
+      { write: { "flows/lib/math.ts": MATH.replace("= 2", "= 10") } },
+      { load: "flows/churn.ts", generation: 2, call: ["sample"] },
+      { write: { "flows/lib/features.ts": FEATURES.replace("rows.map(scale)", "rows.map(scale).reverse()") } },
+      { load: "flows/churn.ts", generation: 3, call: ["sample"] },
+      // The same generation again is the same module instance: edits are not picked up.
+      { write: { "flows/lib/math.ts": MATH.replace("= 2", "= 1000") } },
+      { load: "flows/churn.ts", generation: 3, call: ["sample"] },
+    ]);
+    expect(reports.map((r) => r.calls?.["sample"]?.value)).toEqual([[2, 4], [10, 20], [20, 10], [20, 10]]);
+    // Packages (cairn itself) are evaluated once per process, not once per generation.
+    expect(reports.slice(1).map((r) => r.samePackageInstance)).toEqual([true, true, true]);
+    expect(reports[1]!.modules!.every((m) => m.url.endsWith("?v=2"))).toBe(true);
+  });
+
+  it("loads several flow files in one process and reports each one's own graph", async () => {
+    const dir = await churnProject();
+    await writeFile(join(dir, "flows/other.ts"), `import { flow } from "cairn";\nexport default flow("other", {});\n`);
+    const [a, b] = await runSteps(dir, [{ load: "flows/churn.ts" }, { load: "flows/other.ts" }]);
+    expect(a!.modules).toHaveLength(3);
+    expect(b!.flowName).toBe("other");
+    expect(b!.modules!.map((m) => m.path)).toEqual([join(dir, "flows/other.ts")]);
+  });
+
+  it("treats plain .js helper modules as local modules without transpiling them", async () => {
+    const dir = await makeProject({
+      "package.json": `{ "type": "module" }`,
+      "flows/f.ts": `import { flow } from "cairn";\nimport { twice } from "./util.js";\nexport const v = () => twice(4);\nexport default flow("f", {});\n`,
+      "flows/util.js": `// plain JavaScript\nexport const twice = (x) => x * 2;\n`,
+    });
+    const r = await loadOnce(dir, "flows/f.ts", ["v"]);
+    expect(r.calls?.["v"]?.value).toBe(8);
+    const util = r.modules!.find((m) => m.path.endsWith("util.js"))!;
+    expect(util).toBeDefined();
+  });
+
+  it("maps stack traces of user code back to the .ts file and line", async () => {
+    const dir = await makeProject({
+      "flows/f.ts": `import { flow } from "cairn";\nimport { boom } from "./lib/boom";\n\nexport const fail = () => boom();\nexport default flow("f", {});\n`,
+      "flows/lib/boom.ts": `type T = { a: number };\n\n// a comment\nexport function boom(): T {\n  throw new Error("kaboom");\n}\n`,
+    });
+    const r = await loadOnce(dir, "flows/f.ts", ["fail"]);
+    expect(r.calls?.["fail"]?.thrown).toContain(`${join(dir, "flows/lib/boom.ts")}:5:`);
+    expect(r.calls?.["fail"]?.thrown).toContain(`${join(dir, "flows/f.ts")}:4:`);
+  });
+});
+
+describe("loadFlowModule errors", () => {
+  const noEngineFrames = (stack: string) => {
+    expect(stack).not.toMatch(/^\s+at /m);
+    expect(stack).not.toContain("node:internal");
+  };
+
+  it("reports a syntax error in a helper with its file, line, column and a code frame", async () => {
+    const dir = await churnProject();
+    await writeFile(join(dir, "flows/lib/math.ts"), `export const factor = 2;\nexport const scale = (x: number) => x *;\n`);
+    const r = await loadOnce(dir, "flows/churn.ts");
+    expect(r.error?.tag).toBe("FlowSyntaxError");
+    expect(r.error?.fields).toMatchObject({ file: join(dir, "flows/lib/math.ts"), line: 2, column: 39 });
+    expect(r.error?.fields["frame"]).toContain("> 2 | export const scale = (x: number) => x *;");
+    expect(r.error?.message).toContain("flows/lib/math.ts:2:40");
+    noEngineFrames(r.error!.stack);
+  });
+
+  it("reports an unresolvable local import with the importing file and the line of the import", async () => {
+    const dir = await churnProject();
+    await writeFile(join(dir, "flows/lib/features.ts"), `// helpers\n\nimport { scale } from "./maths.js";\nexport const engineer = (r: number[]) => r.map(scale);\n`);
+    const r = await loadOnce(dir, "flows/churn.ts");
+    expect(r.error?.tag).toBe("FlowImportError");
+    expect(r.error?.fields).toMatchObject({ file: join(dir, "flows/lib/features.ts"), line: 3, specifier: "./maths.js" });
+    noEngineFrames(r.error!.stack);
+  });
+
+  it("reports a missing package with the line of the import and how to install it", async () => {
+    const dir = await makeProject({ "flows/f.ts": `import { flow } from "cairn";\nimport { parse } from "no-such-pkg/sync";\nexport default flow("f", { description: parse("x") });\n` });
+    const r = await loadOnce(dir, "flows/f.ts");
+    expect(r.error?.tag).toBe("FlowImportError");
+    expect(r.error?.fields).toMatchObject({ line: 2, specifier: "no-such-pkg/sync" });
+    expect(r.error?.message).toContain("npm install no-such-pkg");
+  });
+
+  it("reports an import of a name the helper does not export", async () => {
+    const dir = await churnProject();
+    await writeFile(join(dir, "flows/lib/features.ts"), `// helpers\n\nimport { scael } from "./math.js";\nexport const engineer = (r: number[]) => r.map(scael);\n`);
+    const r = await loadOnce(dir, "flows/churn.ts");
+    expect(r.error?.tag).toBe("FlowImportError");
+    expect(r.error?.fields).toMatchObject({ file: join(dir, "flows/lib/features.ts"), line: 3, specifier: "./math.js" });
+    expect(r.error?.message).toContain(`no export named "scael"`);
+  });
+
+  it("reports a flow file that does not exist", async () => {
+    const dir = await churnProject();
+    const r = await loadOnce(dir, "flows/nope.ts");
+    expect(r.error?.tag).toBe("FlowNotFoundError");
+    expect(r.error?.fields["file"]).toBe(join(dir, "flows/nope.ts"));
+  });
+
+  it("reports a flow file without a default export, or whose default export is not a flow", async () => {
+    const dir = await makeProject({
+      "flows/none.ts": `export const x = 1;\n`,
+      "flows/task.ts": `import { task } from "cairn";\nexport default task("t", { run: () => 1 });\n`,
+    });
+    const none = await loadOnce(dir, "flows/none.ts");
+    expect(none.error?.tag).toBe("FlowExportError");
+    expect(none.error?.message).toContain("no default export");
+    const t = await loadOnce(dir, "flows/task.ts");
+    expect(t.error?.tag).toBe("FlowExportError");
+    expect(t.error?.message).toContain(`the task "t"`);
+  });
+
+  it("reports a top-level throw with the user's own frames only, mapped to their .ts lines", async () => {
+    const dir = await makeProject({
+      "flows/f.ts": `import { flow } from "cairn";\nimport { config } from "./lib/config";\nexport default flow("f", { description: config });\n`,
+      "flows/lib/config.ts": `const read = (): string => {\n  throw new Error("CONFIG_PATH is not set");\n};\nexport const config: string = read();\n`,
+    });
+    const r = await loadOnce(dir, "flows/f.ts");
+    expect(r.error?.tag).toBe("FlowEvaluationError");
+    const frames = r.error?.fields["frames"] as string[];
+    expect(frames[0]).toContain(`${join(dir, "flows/lib/config.ts")}:2:`);
+    expect(frames.some((f) => f.includes(`${join(dir, "flows/lib/config.ts")}:4:`))).toBe(true);
+    expect(frames.every((f) => f.includes(join(dir, "flows")))).toBe(true);
+    expect(r.error?.message).toContain("CONFIG_PATH is not set");
+    // The only frames in the message are the user's; no loader or Node internals.
+    expect(r.error!.stack).not.toContain("node:internal");
+    expect(r.error!.stack).not.toContain("/dist/src/");
+  });
+});
