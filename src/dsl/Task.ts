@@ -61,7 +61,8 @@ export type OutputOf<R> = [Awaited<R>] extends [void | undefined] ? OutputDir : 
 
 interface CommonSpec<D, I, P> {
   readonly description?: string;
-  readonly deps?: D;
+  /** Upstream tasks by key; a function returning them allows forward references. */
+  readonly deps?: D | (() => D);
   readonly inputs?: I;
   readonly params?: P;
   /** Environment variables the task may read. Their values (hashed) enter the cache key; undeclared ones are not passed. */
@@ -102,7 +103,6 @@ export interface Task<R = unknown> {
   readonly name: string;
   readonly kind: "function" | "command";
   readonly spec: AnyTaskSpec;
-  readonly deps: Readonly<Record<string, Task<unknown>>>;
   readonly inputs: Readonly<Record<string, InputSpec>>;
   /** Where `task()` was called (file:line), for error messages. */
   readonly definedAt: string | undefined;
@@ -148,7 +148,6 @@ export function task(name: string, spec: AnyTaskSpec): Task<unknown> {
     name,
     kind,
     spec: Object.freeze({ ...spec }),
-    deps: Object.freeze({ ...(spec?.deps ?? {}) }),
     inputs: Object.freeze({ ...(spec?.inputs ?? {}) }),
     definedAt: callerLocation(),
   });
@@ -156,3 +155,10 @@ export function task(name: string, spec: AnyTaskSpec): Task<unknown> {
 
 export const isTask = (x: unknown): x is Task<unknown> =>
   typeof x === "object" && x !== null && (x as { _tag?: unknown })._tag === "Task";
+
+/** The task's upstream tasks by key (evaluating a `deps` thunk). */
+export const taskDeps = (t: Task<unknown>): Readonly<Record<string, Task<unknown>>> => {
+  const d = t.spec.deps as unknown;
+  const resolved = typeof d === "function" ? (d as () => unknown)() : d;
+  return (resolved ?? {}) as Record<string, Task<unknown>>;
+};

@@ -1,0 +1,148 @@
+/**
+ * Executes the tasks the fast path could not restore: builds the scheduler's task list and the
+ * hooks that connect it to caching, lineage and events. Loaded (with Effect) only when needed.
+ */
+import * as Effect from "effect/Effect";
+import * as Exit from "effect/Exit";
+import * as Cause from "effect/Cause";
+import { schedule, type Outcome, type SchedulerHooks, type SchedulerTask } from "../scheduler/Scheduler.js";
+import { retryPolicy } from "../scheduler/RetryPolicy.js";
+import { parseDuration } from "../dsl/Duration.js";
+import type { RunFinished } from "../events/RunEvent.js";
+import type { RunContext, TaskOutput } from "./RunContext.js";
+import { resolveTask } from "./Resolver.js";
+import { runAttempt, taskLog } from "./TaskRunner.js";
+import { errorMessage, errorTag, TaskInterruptedError } from "./TaskError.js";
+import { waitForKey } from "./KeyClaim.js";
+
+type Done = { readonly kind: "executed" | "cached" | "skipped"; readonly output?: TaskOutput };
+
+export const executeRemaining = async (
+  cx: RunContext,
+  names: ReadonlyArray<string>,
+  counts: { executed: number; cached: number; failed: number; cancelled: number; skipped: number },
+): Promise<RunFinished["status"]> => {
+  const { graph, bus, lineage, runId } = cx;
+  const set = new Set(names);
+  const tasks: SchedulerTask[] = names.map((name) => {
+    const t = graph.tasks.get(name)!;
+    const pools: Record<string, number> = {};
+    for (const [k, v] of Object.entries(t.spec.resources ?? {})) if (typeof v === "number" && k in cx.options.pools) pools[k] = v;
+    const timeout = t.spec.timeout === undefined ? undefined : parseDuration(t.spec.timeout);
+    return { name, deps: (graph.deps.get(name) ?? []).map((d) => d.task).filter((d) => set.has(d)), pools, retry: retryPolicy(t.spec.retry), timeoutMs: typeof timeout === "number" ? timeout : undefined };
+  });
+  const started = new Map<string, number>();
+  const tails = new Map<string, string[]>();
+  const unsubscribe = bus.subscribe((e) => {
+    if (e.type !== "TaskLogged") return;
+    const tail = tails.get(e.task) ?? [];
+    tail.push(e.line);
+    if (tail.length > 20) tail.shift();
+    tails.set(e.task, tail);
+  });
+  const inflight = new Set<Promise<unknown>>();
+
+  const ensureExecution = (name: string): number => {
+    let id = cx.executionIds.get(name);
+    if (id === undefined) {
+      const r = cx.resolved.get(name);
+      const t = graph.tasks.get(name)!;
+      id = lineage.startExecution({
+        runId, flow: cx.flowName, task: name, kind: t.kind, cacheKey: r?.key ?? null, fingerprint: r?.fingerprint, ingredients: r?.ingredients,
+        reason: r?.reason, startedAt: started.get(name) ?? Date.now(), logPath: taskLog(cx, name).file,
+      });
+      cx.executionIds.set(name, id);
+    }
+    return id;
+  };
+
+  const hooks: SchedulerHooks<Done> = {
+    prepare(name) {
+      const r = resolveTask(cx, name, { get: (k) => lineage.lookupCache(k) });
+      const at = Date.now();
+      if (r.kind === "skipped") {
+        counts.skipped++;
+        lineage.recordRestored([{ runId, flow: cx.flowName, task: name, kind: graph.tasks.get(name)!.kind, cacheKey: null, fingerprint: null, ingredients: null, reason: null, startedAt: at, logPath: null, status: "skipped", outputHash: null, sourceExecutionId: null, errorText: r.reason }]);
+        bus.publish({ type: "TaskSkipped", runId, task: name, at, reason: r.reason });
+        return { kind: "skipped" };
+      }
+      if (r.kind === "cached") {
+        cx.outputs.set(name, r.output);
+        counts.cached++;
+        lineage.recordRestored([{ runId, flow: cx.flowName, task: name, kind: graph.tasks.get(name)!.kind, cacheKey: r.resolved.key, fingerprint: r.resolved.fingerprint, ingredients: r.resolved.ingredients, reason: null, startedAt: at, logPath: null, status: "cached", outputHash: r.entry.outputHash, sourceExecutionId: r.entry.executionId }]);
+        bus.publish({ type: "TaskCached", runId, task: name, at, key: r.resolved.key, fromRun: r.entry.runId });
+        return { kind: "cached", output: r.output };
+      }
+      cx.resolved.set(name, r.resolved);
+      bus.publish({ type: "TaskQueued", runId, task: name, at, reason: r.resolved.reason });
+      return "run";
+    },
+    started(name) {
+      started.set(name, Date.now());
+    },
+    async attempt(name, attempt, signal) {
+      const r = cx.resolved.get(name)!;
+      const p = (async (): Promise<Done> => {
+        if (attempt === 1) {
+          // Another process may be executing this very key: wait for it, then take its result.
+          const other = await waitForKey(cx, name, r.key, signal);
+          if (other) {
+            cx.outputs.set(name, other);
+            counts.cached++;
+            return { kind: "cached", output: other };
+          }
+        }
+        const id = ensureExecution(name);
+        bus.publish({ type: "TaskStarted", runId, task: name, at: Date.now(), attempt, reason: r.reason, logFile: taskLog(cx, name).file });
+        const res = await runAttempt(cx, name, r, attempt, signal, id);
+        lineage.releaseKey(r.key, runId);
+        cx.outputs.set(name, res.output);
+        counts.executed++;
+        const t0 = started.get(name) ?? Date.now();
+        bus.publish({ type: "TaskSucceeded", runId, task: name, at: Date.now(), key: r.key, durationMs: Date.now() - t0, attempts: attempt, outputHash: res.output.outputHash });
+        return { kind: "executed", output: res.output };
+      })();
+      inflight.add(p);
+      p.then(() => inflight.delete(p), () => inflight.delete(p));
+      return p;
+    },
+    retrying(name, failedAttempt, maxAttempts, delayMs, error) {
+      bus.publish({ type: "TaskRetrying", runId, task: name, at: Date.now(), attempt: failedAttempt, maxAttempts, delayMs, error: errorMessage(error) });
+    },
+    failed(name, error, attempts) {
+      counts.failed++;
+      const at = Date.now();
+      const id = ensureExecution(name);
+      const r = cx.resolved.get(name);
+      if (r) lineage.releaseKey(r.key, runId);
+      const already = lineage.execution(id)?.status === "failed";
+      if (!already) lineage.failExecution(id, { status: "failed", finishedAt: at, durationMs: null, attempts, errorTag: errorTag(error), errorText: errorMessage(error), facts: { inputs: [], params: (graph.tasks.get(name)!.spec.params ?? {}) as Record<string, unknown>, metrics: [], tags: {} } });
+      bus.publish({ type: "TaskFailed", runId, task: name, at, error: errorTag(error), message: errorMessage(error), durationMs: at - (started.get(name) ?? at), attempts, tail: tails.get(name) ?? [] });
+    },
+    cancelled(name, reason, wasRunning) {
+      counts.cancelled++;
+      const at = Date.now();
+      if (wasRunning || cx.executionIds.has(name)) {
+        const id = ensureExecution(name);
+        const err = new TaskInterruptedError(name);
+        lineage.failExecution(id, { status: "cancelled", finishedAt: at, durationMs: null, attempts: 1, errorTag: err._tag, errorText: `${err.message} (${reason})`, facts: { inputs: [], params: {}, metrics: [], tags: {} } });
+      }
+      const r = cx.resolved.get(name);
+      if (r) lineage.releaseKey(r.key, runId);
+      bus.publish({ type: "TaskCancelled", runId, task: name, at, reason });
+    },
+  };
+
+  const program = schedule(tasks, hooks, { concurrency: cx.options.concurrency, keepGoing: cx.options.keepGoing, pools: cx.options.pools });
+  const exit = await Effect.runPromiseExit(program, cx.options.signal ? { signal: cx.options.signal } : undefined);
+  // Interrupted attempts were told to stop; wait until their processes are really gone.
+  await Promise.allSettled([...inflight]);
+  unsubscribe();
+  if (Exit.isFailure(exit)) {
+    if (Cause.isInterruptedOnly(exit.cause)) return "cancelled";
+    throw Cause.squash(exit.cause);
+  }
+  const outcomes: ReadonlyMap<string, Outcome<Done>> = exit.value;
+  if (cx.options.signal?.aborted) return "cancelled";
+  return [...outcomes.values()].some((o) => o.status === "failed") ? "failed" : [...outcomes.values()].some((o) => o.status === "cancelled") ? "failed" : "succeeded";
+};

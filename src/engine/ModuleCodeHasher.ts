@@ -1,0 +1,47 @@
+/**
+ * The code hasher the engine uses for function tasks: CodeClosure over the loaded module graph,
+ * memoised in-process per function source and persisted in `code_cache`, so a run whose sources
+ * did not change never parses them (acorn is not even loaded).
+ */
+import type { ModuleGraph } from "../loader/ModuleGraph.js";
+import { codeClosure } from "../hashing/CodeClosure.js";
+import { hashString } from "../hashing/ContentHash.js";
+import type { LineageStore } from "../lineage/LineageStore.js";
+import type { CodeHasher, FunctionCode } from "./CodeIngredient.js";
+
+export interface PersistentCodeHasher extends CodeHasher {
+  /** Writes newly computed closures to the DB (one transaction). */
+  persist(): void;
+}
+
+export const moduleCodeHasher = (graph: ModuleGraph, lineage: LineageStore): PersistentCodeHasher => {
+  // Any change to any local module changes this signature, and with it every cache key below.
+  const signature = hashString([...graph.modules.values()].map((m) => `${m.path}\0${m.sourceHash}`).sort().join("\n"));
+  const memo = new Map<string, FunctionCode>();
+  const fresh: [string, string][] = [];
+  return {
+    functionCode(fn) {
+      const source = Function.prototype.toString.call(fn);
+      const key = hashString(`closure:1\0${signature}\0${source}`);
+      const hit = memo.get(key);
+      if (hit) return hit;
+      const stored = lineage.getCode(key);
+      let code: FunctionCode;
+      if (stored) code = JSON.parse(stored) as FunctionCode;
+      else {
+        const c = codeClosure(graph, fn as (...args: never[]) => unknown);
+        code = {
+          body: c.hash,
+          modules: [...c.modules, ...c.bindings.map((b) => ({ path: `${b.module}#${b.name}`, hash: b.hash }))],
+          packages: c.packages,
+        };
+        fresh.push([key, JSON.stringify(code)]);
+      }
+      memo.set(key, code);
+      return code;
+    },
+    persist() {
+      lineage.putCode(fresh.splice(0));
+    },
+  };
+};

@@ -1,0 +1,29 @@
+/** A finished task's output as downstream tasks see it: its value (parsed lazily) and its files (materialised lazily). */
+import { join } from "node:path";
+import type { ContentHash } from "../hashing/ContentHash.js";
+import type { OutputTree } from "../store/ArtifactStore.js";
+import type { RunContext, TaskOutput } from "./RunContext.js";
+
+const UNSET = Symbol("unset");
+
+export const makeTaskOutput = (cx: RunContext, task: string, executionId: number, outputHash: string, tree: OutputTree, knownValue?: unknown): TaskOutput => {
+  let value: unknown = knownValue === undefined ? UNSET : knownValue;
+  let dir: string | undefined;
+  return {
+    executionId,
+    outputHash,
+    tree,
+    value() {
+      if (value === UNSET) value = tree.value === null ? undefined : JSON.parse(cx.store.readBytes(tree.value as ContentHash).toString("utf8"));
+      return value;
+    },
+    dir() {
+      // Per run, so a concurrent run of the same project never sees a half-replaced directory.
+      if (dir === undefined) {
+        dir = join(cx.paths.tmp, cx.runId, "outputs", task);
+        cx.store.materialize(tree, dir);
+      }
+      return dir;
+    },
+  };
+};

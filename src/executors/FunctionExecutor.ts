@@ -1,0 +1,59 @@
+/**
+ * Runs a function task's `run(args, ctx)` in-process. This is the boundary where user code is
+ * caught: anything it throws becomes a TaskCodeError carrying the user's own stack frames.
+ */
+import type { TaskContext } from "../dsl/Task.js";
+import { TaskCodeError, userFrames } from "../engine/TaskError.js";
+import type { ExecutionRecorder } from "../engine/ExecutionRecorder.js";
+
+export interface FunctionRequest {
+  readonly task: string;
+  readonly runId: string;
+  readonly attempt: number;
+  readonly params: Record<string, unknown>;
+  readonly args: Record<string, unknown>;
+  readonly outDir: string;
+  readonly tmpDir: string;
+  readonly signal: AbortSignal;
+  readonly log: (line: string) => void;
+  readonly recorder: ExecutionRecorder;
+}
+
+const formatLogPart = (p: unknown): string => {
+  if (typeof p === "string") return p;
+  if (p instanceof Error) return p.stack ?? p.message;
+  try {
+    return JSON.stringify(p);
+  } catch {
+    return String(p);
+  }
+};
+
+/** Calls the user's function; resolves with its (awaited) return value. */
+export const runFunction = async (
+  run: (args: Record<string, unknown>, ctx: TaskContext) => unknown,
+  req: FunctionRequest,
+): Promise<unknown> => {
+  const ctx: TaskContext = {
+    taskName: req.task,
+    runId: req.runId,
+    attempt: req.attempt,
+    params: req.params,
+    signal: req.signal,
+    outDir: req.outDir,
+    tmpDir: req.tmpDir,
+    log: (...parts) => {
+      for (const line of parts.map(formatLogPart).join(" ").split("\n")) req.log(line);
+    },
+    metric: (name, value, step) => req.recorder.metric(name, value, step),
+    tag: (k, v) => req.recorder.tag(k, v),
+    artifact: (name, path) => req.recorder.artifact(name, path),
+    registerModel: (name, v, o) => req.recorder.registerModel(name, v, o),
+  };
+  try {
+    return await run(req.args, ctx);
+  } catch (e) {
+    if (req.signal.aborted) throw e;
+    throw new TaskCodeError(req.task, e instanceof Error ? e.message : String(e), userFrames(e));
+  }
+};

@@ -1,0 +1,189 @@
+/**
+ * ArtifactStore on the local disk: `.cairn/objects/ab/cdef…`, written to `.cairn/tmp` and
+ * renamed into place (atomic), made read-only, fsynced in batches before lineage rows name them.
+ */
+import {
+  chmodSync, closeSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync,
+  readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync,
+} from "node:fs";
+import { open } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { hashBytes, type ContentHash } from "../hashing/ContentHash.js";
+import { canonicalJson } from "../hashing/CanonicalJson.js";
+import { ObjectCorruptError, type ArtifactStore, type OutputTree } from "./ArtifactStore.js";
+
+/** How a file's content hash is computed (lets the engine plug in the stat-cached FileHasher). */
+export type FileHashFn = (absPath: string) => { hash: ContentHash; size: number };
+
+const defaultHashFile: FileHashFn = (p) => {
+  const b = readFileSync(p);
+  return { hash: hashBytes(b), size: b.byteLength };
+};
+
+export class LocalArtifactStore implements ArtifactStore {
+  private pending = new Set<string>();
+  private readonly dirsMade = new Set<string>();
+
+  constructor(
+    readonly objectsDir: string,
+    readonly tmpDir: string,
+    private readonly hashFile: FileHashFn = defaultHashFile,
+  ) {}
+
+  /** The local path of an object (local stores only). */
+  pathOf(hash: ContentHash): string {
+    return join(this.objectsDir, hash.slice(0, 2), hash.slice(2));
+  }
+
+  private ensureDir(d: string): void {
+    if (this.dirsMade.has(d)) return;
+    mkdirSync(d, { recursive: true });
+    this.dirsMade.add(d);
+  }
+
+  private tmpPath(): string {
+    this.ensureDir(this.tmpDir);
+    return join(this.tmpDir, `obj-${process.pid}-${randomBytes(6).toString("hex")}`);
+  }
+
+  putBytes(bytes: Uint8Array): ContentHash {
+    const hash = hashBytes(bytes);
+    const dest = this.pathOf(hash);
+    if (existsSync(dest)) return hash;
+    const tmp = this.tmpPath();
+    const fd = openSync(tmp, "w", 0o444);
+    try {
+      writeSync(fd, bytes);
+    } finally {
+      closeSync(fd);
+    }
+    this.ensureDir(dirname(dest));
+    renameSync(tmp, dest);
+    this.pending.add(dest);
+    return hash;
+  }
+
+  putFile(absPath: string, options: { move: boolean; knownHash?: ContentHash }): { hash: ContentHash; size: number } {
+    const { hash, size } = options.knownHash ? { hash: options.knownHash, size: statSync(absPath).size } : this.hashFile(absPath);
+    const dest = this.pathOf(hash);
+    if (existsSync(dest)) {
+      if (options.move) rmSync(absPath, { force: true });
+      return { hash, size };
+    }
+    this.ensureDir(dirname(dest));
+    if (options.move) {
+      // Same filesystem (outDir lives under .cairn/tmp): rename is atomic and copies nothing.
+      chmodSync(absPath, 0o444);
+      renameSync(absPath, dest);
+    } else {
+      const tmp = this.tmpPath();
+      copyFileSync(absPath, tmp);
+      chmodSync(tmp, 0o444);
+      renameSync(tmp, dest);
+    }
+    this.pending.add(dest);
+    return { hash, size };
+  }
+
+  putTree(tree: OutputTree): ContentHash {
+    return this.putBytes(Buffer.from(canonicalJson(tree, "tree"), "utf8"));
+  }
+
+  has(hash: ContentHash): boolean {
+    return existsSync(this.pathOf(hash));
+  }
+
+  verify(hash: ContentHash): boolean {
+    const p = this.pathOf(hash);
+    if (!existsSync(p)) return false;
+    try {
+      return this.hashFile(p).hash === hash;
+    } catch {
+      return false;
+    }
+  }
+
+  readBytes(hash: ContentHash): Buffer {
+    const p = this.pathOf(hash);
+    try {
+      return readFileSync(p);
+    } catch {
+      throw new ObjectCorruptError(hash, p, "missing");
+    }
+  }
+
+  readTree(hash: ContentHash): OutputTree {
+    const bytes = this.readBytes(hash);
+    if (hashBytes(bytes) !== hash) throw new ObjectCorruptError(hash, this.pathOf(hash), "corrupt");
+    return JSON.parse(bytes.toString("utf8")) as OutputTree;
+  }
+
+  materialize(tree: OutputTree, destDir: string): void {
+    rmSync(destDir, { recursive: true, force: true });
+    mkdirSync(destDir, { recursive: true });
+    for (const f of tree.files) {
+      const target = join(destDir, f.path);
+      mkdirSync(dirname(target), { recursive: true });
+      const src = this.pathOf(f.hash);
+      try {
+        // Hard links cost nothing and keep one copy of large model files; objects are read-only.
+        linkSync(src, target);
+      } catch {
+        copyFileSync(src, target);
+        chmodSync(target, f.executable ? 0o555 : 0o444);
+      }
+    }
+    if (tree.value) {
+      const target = join(destDir, "value.json");
+      if (!tree.files.some((f) => f.path === "value.json")) {
+        writeFileSync(target, this.readBytes(tree.value));
+        chmodSync(target, 0o444);
+      }
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const files = [...this.pending];
+    this.pending = new Set();
+    const dirs = new Set(files.map((f) => dirname(f)));
+    // Concurrent fsyncs let the kernel coalesce them into few journal commits.
+    const sync = async (p: string) => {
+      let h;
+      try {
+        h = await open(p, "r");
+        await h.sync();
+      } catch {
+        // A directory fsync can fail on exotic filesystems; the rename is still atomic.
+      } finally {
+        await h?.close();
+      }
+    };
+    await Promise.all([...files, ...dirs].map(sync));
+  }
+
+  *list(): Iterable<ContentHash> {
+    if (!existsSync(this.objectsDir)) return;
+    for (const a of readdirSync(this.objectsDir)) {
+      if (a.length !== 2) continue;
+      for (const b of readdirSync(join(this.objectsDir, a))) yield (a + b) as ContentHash;
+    }
+  }
+
+  size(hash: ContentHash): number {
+    try {
+      return lstatSync(this.pathOf(hash)).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  remove(hash: ContentHash): void {
+    try {
+      unlinkSync(this.pathOf(hash));
+    } catch {
+      /* already gone */
+    }
+  }
+}
