@@ -15,6 +15,14 @@ export class FakeStdout extends EventEmitter {
     return true;
   };
   lastFrame = (): string => this.frames[this.frames.length - 1] ?? "";
+  /** Ink outside debug mode writes cursor and erase codes as separate chunks: the last chunk with text. */
+  lastText = (): string => {
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const text = stripAnsi(this.frames[i]!);
+      if (text.trim() !== "") return text;
+    }
+    return "";
+  };
   /** Changes the size and tells Ink, as a terminal does with SIGWINCH. */
   resize(columns: number, rows: number): void {
     this.columns = columns;
