@@ -4,7 +4,7 @@
  * (transitively) and versions of the packages involved — normalised so comments and formatting
  * never count.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, extname, join, relative, sep } from "node:path";
 import { canonicalJson } from "./CanonicalJson.js";
 import { hashString, type ContentHash } from "./ContentHash.js";
@@ -53,27 +53,45 @@ const moduleHash = (m: GraphModule): ContentHash => {
   return hashString(a === undefined ? m.code : a.text);
 };
 
-const packageVersions = new Map<string, string>();
+/** Which package.json belongs to (package name, resolved file): found once per process. */
+const manifestPaths = new Map<string, string | undefined>();
+/** Parsed versions by package.json path, revalidated by size and mtime so an upgrade during watch mode counts. */
+const versions = new Map<string, { readonly stamp: string; readonly version: string }>();
+
+const readPackageJson = (file: string): { name?: string; version?: string } | undefined => {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+  } catch {
+    return undefined;
+  }
+};
+
 /** The version in the package.json of `name` found walking up from a file it resolved to. */
 const packageVersion = (name: string, resolvedPath: string): string => {
   const key = `${name}\0${resolvedPath}`;
-  const hit = packageVersions.get(key);
-  if (hit !== undefined) return hit;
-  let version = "unknown";
-  for (let dir = dirname(resolvedPath); ; dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+  if (!manifestPaths.has(key)) {
+    let found: string | undefined;
+    for (let dir = dirname(resolvedPath); found === undefined; dir = dirname(dir)) {
+      const pkg = readPackageJson(join(dir, "package.json"));
       // `#imports` resolve inside the importing package: the nearest package.json is the one.
-      if (pkg.name === name || name.startsWith("#")) {
-        version = pkg.version ?? "unknown";
-        break;
-      }
-    } catch {
-      // No (readable) package.json here: keep walking up.
+      if (pkg !== undefined && (pkg.name === name || name.startsWith("#"))) found = join(dir, "package.json");
+      if (dirname(dir) === dir) break;
     }
-    if (dirname(dir) === dir) break;
+    manifestPaths.set(key, found);
   }
-  packageVersions.set(key, version);
+  const file = manifestPaths.get(key);
+  if (file === undefined) return "unknown";
+  let stamp = "";
+  try {
+    const st = statSync(file);
+    stamp = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+  } catch {
+    return "unknown";
+  }
+  const hit = versions.get(file);
+  if (hit !== undefined && hit.stamp === stamp) return hit.version;
+  const version = readPackageJson(file)?.version ?? "unknown";
+  versions.set(file, { stamp, version });
   return version;
 };
 

@@ -1,0 +1,169 @@
+/**
+ * codeClosure over real temp projects loaded by the real loader in a fresh process: which edits
+ * change which task's code hash.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, makeProject, runSteps, type LoadReport } from "../loader/childLoader.js";
+
+beforeAll(assertBuilt);
+
+const FLOW = `import { task, flow } from "cairn";
+import { engineer } from "./lib/features.js";
+import { summarise } from "./lib/summary";
+
+/** Used by task A through \`prepare\`. */
+function clean(rows: number[]): number[] {
+  return rows.filter((r) => r >= 0);
+}
+const prepare = (rows: number[]) => clean(rows).map((r) => r + 1);
+
+function unrelated(x: number): number {
+  return x * 3;
+}
+
+const raw = task("raw", { run: async () => [1, -2, 3] });
+const a = task("a", {
+  deps: { raw },
+  run: ({ raw }) => {
+    const rows = prepare(raw);
+    return engineer(rows);
+  },
+});
+const b = task("b", { deps: { raw }, run: ({ raw }) => summarise(raw) });
+
+export default flow("closure", { targets: [a, b] });
+`;
+const FEATURES = `import { pad } from "leftpad-lite";
+import { scale } from "./math.js";
+
+export function engineer(rows: number[]): number[] {
+  return rows.map(scale).map((x) => Number(pad(String(x))));
+}
+`;
+const MATH = `export const factor = 2;
+export const scale = (x: number): number => x * factor;
+`;
+const SUMMARY = `export const summarise = (rows: number[]) => ({ n: rows.length, sum: rows.reduce((s, r) => s + r, 0) });
+`;
+const PKG = (version: string) => ({
+  "node_modules/leftpad-lite/package.json": `{ "name": "leftpad-lite", "version": "${version}", "type": "module", "exports": "./index.js" }`,
+  "node_modules/leftpad-lite/index.js": `export const pad = (s) => s.padStart(1, " ");\n`,
+});
+
+const FILES = {
+  "flows/closure.ts": FLOW,
+  "flows/lib/features.ts": FEATURES,
+  "flows/lib/math.ts": MATH,
+  "flows/lib/summary.ts": SUMMARY,
+  ...PKG("1.0.0"),
+};
+
+/** Loads the flow, applies `edits`, reloads (new generation) and returns both reports. */
+const beforeAfter = async (edits: Record<string, string>): Promise<[LoadReport, LoadReport]> => {
+  const dir = await makeProject(FILES);
+  const [before, after] = await runSteps(dir, [
+    { load: "flows/closure.ts", generation: 1 },
+    { write: edits },
+    { load: "flows/closure.ts", generation: 2 },
+  ]);
+  expect(before!.ok && after!.ok).toBe(true);
+  return [before!, after!];
+};
+const hashes = (r: LoadReport) => Object.fromEntries(Object.entries(r.closures!).map(([k, v]) => [k, v.hash]));
+
+describe("codeClosure", () => {
+  it("lists the local modules and packages a task uses, transitively, and nothing else", async () => {
+    const dir = await makeProject(FILES);
+    const [r] = await runSteps(dir, [{ load: "flows/closure.ts" }]);
+    const a = r!.closures!["a"]!;
+    expect(a.modules.map((m) => m.path)).toEqual(["lib/features.ts", "lib/math.ts"]);
+    expect(a.packages).toEqual([{ name: "leftpad-lite", version: "1.0.0" }]);
+    expect(a.bindings).toEqual([
+      { module: "closure.ts", name: "clean", hash: expect.any(String) },
+      { module: "closure.ts", name: "prepare", hash: expect.any(String) },
+    ]);
+    expect(r!.closures!["b"]!.modules.map((m) => m.path)).toEqual(["lib/summary.ts"]);
+    expect(r!.closures!["b"]!.packages).toEqual([]);
+    expect(r!.closures!["raw"]!.modules).toEqual([]);
+  });
+
+  it("gives the same hashes for the same sources in a fresh process", async () => {
+    const dir = await makeProject(FILES);
+    const [first] = await runSteps(dir, [{ load: "flows/closure.ts" }]);
+    const [second] = await runSteps(dir, [{ load: "flows/closure.ts", generation: 7 }]);
+    expect(hashes(second!)).toEqual(hashes(first!));
+  });
+
+  it("changes task A's hash, not B's, when A's body is edited", async () => {
+    const [before, after] = await beforeAfter({ "flows/closure.ts": FLOW.replace("return engineer(rows);", "return engineer(rows.slice(1));") });
+    expect(after.closures!["a"]!.hash).not.toBe(before.closures!["a"]!.hash);
+    expect(after.closures!["b"]!.hash).toBe(before.closures!["b"]!.hash);
+    expect(after.closures!["raw"]!.hash).toBe(before.closures!["raw"]!.hash);
+  });
+
+  it("changes A's hash, not B's, when a helper A imports directly is edited", async () => {
+    const [before, after] = await beforeAfter({ "flows/lib/features.ts": FEATURES.replace(".map(scale)", ".map(scale).reverse()") });
+    expect(after.closures!["a"]!.hash).not.toBe(before.closures!["a"]!.hash);
+    expect(after.closures!["b"]!.hash).toBe(before.closures!["b"]!.hash);
+  });
+
+  it("changes A's hash, not B's, when a module A reaches through another local module is edited", async () => {
+    const [before, after] = await beforeAfter({ "flows/lib/math.ts": MATH.replace("= 2", "= 3") });
+    expect(after.closures!["a"]!.hash).not.toBe(before.closures!["a"]!.hash);
+    expect(after.closures!["b"]!.hash).toBe(before.closures!["b"]!.hash);
+  });
+
+  it("changes A's hash when a top-level function it reaches through another one is edited", async () => {
+    const [before, after] = await beforeAfter({ "flows/closure.ts": FLOW.replace("r >= 0", "r > 0") });
+    expect(after.closures!["a"]!.hash).not.toBe(before.closures!["a"]!.hash);
+    expect(after.closures!["b"]!.hash).toBe(before.closures!["b"]!.hash);
+  });
+
+  it("changes A's hash, not B's, when the installed version of a package A uses changes", async () => {
+    const [before, after] = await beforeAfter(PKG("1.1.0"));
+    expect(after.closures!["a"]!.packages).toEqual([{ name: "leftpad-lite", version: "1.1.0" }]);
+    expect(after.closures!["a"]!.hash).not.toBe(before.closures!["a"]!.hash);
+    expect(after.closures!["b"]!.hash).toBe(before.closures!["b"]!.hash);
+  });
+
+  it("changes nothing when an unrelated top-level function of the flow file is edited", async () => {
+    const [before, after] = await beforeAfter({ "flows/closure.ts": FLOW.replace("return x * 3;", "return x * 4 + 1;") });
+    expect(hashes(after)).toEqual(hashes(before));
+  });
+
+  it("changes nothing for comment-only edits of the flow file and its helpers", async () => {
+    const [before, after] = await beforeAfter({
+      "flows/closure.ts": FLOW.replace("/** Used by task A through `prepare`. */", "// cleans rows (edited comment)")
+        .replace("const rows = prepare(raw);", "const rows = prepare(raw); // prepared /* inline */"),
+      "flows/lib/features.ts": `/** Feature engineering. */\n${FEATURES}// trailing comment\n`,
+      "flows/lib/math.ts": MATH.replace("export const scale", "/* doubles */ export const scale"),
+    });
+    expect(hashes(after)).toEqual(hashes(before));
+  });
+
+  it("changes nothing for formatting-only edits: line breaks, indentation, quotes, semicolons, trailing commas", async () => {
+    const [before, after] = await beforeAfter({
+      "flows/closure.ts": FLOW.replace(
+        `  run: ({ raw }) => {\n    const rows = prepare(raw);\n    return engineer(rows);\n  },`,
+        `  run: ( { raw } ) => { const rows = prepare( raw )\n      return engineer(\n        rows,\n      ) },`,
+      ).replace(`task("b", { deps: { raw }, run: ({ raw }) => summarise(raw) })`, `task('b', {\n  deps: { raw },\n  run: ({ raw }) => summarise(raw),\n})`),
+      "flows/lib/features.ts": FEATURES.replace(`import { pad } from "leftpad-lite";`, `import {\n  pad,\n} from 'leftpad-lite'`),
+      "flows/lib/math.ts": `export const factor = 2\n\nexport const scale = (x: number): number =>\n  x *\n  factor\n`,
+    });
+    expect(hashes(after)).toEqual(hashes(before));
+  });
+
+  it("changes nothing for type-only edits, which do not change what runs", async () => {
+    const [before, after] = await beforeAfter({ "flows/lib/math.ts": MATH.replace("(x: number): number", "(x: number): number | never") });
+    expect(hashes(after)).toEqual(hashes(before));
+  });
+
+  it("does not mistake a parameter for the top-level task of the same name", async () => {
+    // B's run takes \`{ raw }\`, and \`const raw = task(...)\` is top-level: editing the raw task's
+    // body must not change B.
+    const [before, after] = await beforeAfter({ "flows/closure.ts": FLOW.replace("[1, -2, 3]", "[4, 5]") });
+    expect(after.closures!["raw"]!.hash).not.toBe(before.closures!["raw"]!.hash);
+    expect(after.closures!["a"]!.hash).toBe(before.closures!["a"]!.hash);
+    expect(after.closures!["b"]!.hash).toBe(before.closures!["b"]!.hash);
+  });
+});
