@@ -1,14 +1,16 @@
 /** Worker threads that hash the 16 MiB chunks of one large file in parallel; usable from both
  *  async code (Atomics.waitAsync) and sync code (Atomics.wait), because jobs complete in shared memory. */
+import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { HASH_CHUNK_BYTES } from "../ContentHash.js";
+import { HASH_CHUNK_BYTES, hashChunk } from "../ContentHash.js";
 import { WORKER_SOURCE } from "./chunkWorkerSource.js";
 
 /** Layout of a job's control block (Int32 slots). */
 const NEXT = 0; // next chunk index to claim (workers Atomics.add it)
 const DONE = 1; // workers finished with this job
 const FAILED = 2; // non-zero once any worker failed; the others stop claiming
+const STARTED = 3; // workers that have begun this job
 const ERROR_BYTES = 1024;
 
 /** `Atomics.waitAsync` exists since Node 16 but is typed only in lib es2024 (we compile against es2023). */
@@ -19,6 +21,7 @@ type WaitAsync = (
 ) => { async: false; value: "not-equal" | "timed-out" } | { async: true; value: Promise<"ok" | "timed-out"> };
 const waitAsync: WaitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 const HEX = 32;
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** A worker's read or hash failure, with the errno code when there was one. */
 export interface ChunkFailure {
@@ -34,6 +37,10 @@ interface Job {
   readonly digests: Uint8Array;
   readonly error: Uint8Array;
   readonly chunks: number;
+  readonly path: string;
+  readonly bytes: number;
+  /** True when this job started the workers: the caller hashes chunks itself until one is up. */
+  readonly cold: boolean;
 }
 
 /**
@@ -42,6 +49,9 @@ interface Job {
  * so a slow read on one chunk never idles the other worker. Each worker reads its chunks itself
  * with `fs.readSync` into one reused 16 MiB buffer: no bytes cross threads, and the read (a
  * page-cache memcpy) runs on the core that then hashes the still-warm buffer.
+ *
+ * Starting the workers takes 30-60 ms; on that first job the calling thread claims chunks too,
+ * until a worker has begun, so the start-up is not idle time.
  */
 export class ChunkHashPool {
   private workers: Worker[] | undefined;
@@ -55,6 +65,10 @@ export class ChunkHashPool {
   /** Hashes the chunks of `path` (expected `bytes` long), blocking the calling thread. */
   hashSync(path: string, bytes: number): ChunkResult {
     const job = this.post(path, bytes);
+    if (job.cold) {
+      const helper = this.helper(job);
+      while (helper.next());
+    }
     for (;;) {
       const done = Atomics.load(job.control, DONE);
       if (done >= this.size) break;
@@ -66,6 +80,11 @@ export class ChunkHashPool {
   /** Hashes the chunks of `path` (expected `bytes` long) without blocking the event loop. */
   async hash(path: string, bytes: number): Promise<ChunkResult> {
     const job = this.post(path, bytes);
+    if (job.cold) {
+      // One chunk (~8 ms) at a time, then let timers and I/O run.
+      const helper = this.helper(job);
+      while (helper.next()) await yieldToEventLoop();
+    }
     for (;;) {
       const done = Atomics.load(job.control, DONE);
       if (done >= this.size) break;
@@ -106,13 +125,17 @@ export class ChunkHashPool {
   }
 
   private post(path: string, bytes: number): Job {
+    const cold = this.workers === undefined;
     const workers = this.start();
     const chunks = Math.ceil(bytes / this.chunkBytes);
     const job: Job = {
-      control: new Int32Array(new SharedArrayBuffer(3 * 4)),
+      control: new Int32Array(new SharedArrayBuffer(4 * 4)),
       digests: new Uint8Array(new SharedArrayBuffer(chunks * HEX)),
       error: new Uint8Array(new SharedArrayBuffer(ERROR_BYTES)),
       chunks,
+      path,
+      bytes,
+      cold,
     };
     this.inFlight.add(job);
     // Why ref: a pending Atomics.waitAsync does not keep the event loop alive; the workers must.
@@ -121,6 +144,48 @@ export class ChunkHashPool {
       w.postMessage({ path, size: bytes, chunks, control: job.control.buffer, digests: job.digests.buffer, error: job.error.buffer });
     }
     return job;
+  }
+
+  /**
+   * Hashes chunks of `job` on the calling thread, one per `next()`, exactly as a worker would;
+   * `next()` returns false once a worker has begun, no chunk is left, or something failed.
+   */
+  private helper(job: Job): { next(): boolean } {
+    let fd = -1;
+    let buffer: Buffer | undefined;
+    const stop = (): false => {
+      if (fd >= 0) fs.closeSync(fd);
+      fd = -1;
+      return false;
+    };
+    return {
+      next: () => {
+        if (Atomics.load(job.control, STARTED) > 0 || Atomics.load(job.control, FAILED) !== 0) return stop();
+        const i = Atomics.add(job.control, NEXT, 1);
+        if (i >= job.chunks) return stop();
+        try {
+          if (fd < 0) fd = fs.openSync(job.path, "r");
+          buffer ??= Buffer.allocUnsafe(this.chunkBytes);
+          const start = i * this.chunkBytes;
+          const want = Math.min(this.chunkBytes, job.bytes - start);
+          let got = 0;
+          while (got < want) {
+            const n = fs.readSync(fd, buffer, got, want - got, start + got);
+            if (n === 0) break;
+            got += n;
+          }
+          if (got !== want) throw Object.assign(new Error("the file became shorter while it was being hashed"), { code: "ESHRUNK" });
+          Buffer.from(job.digests.buffer).write(hashChunk(buffer.subarray(0, want)), i * HEX, "latin1");
+          return true;
+        } catch (err) {
+          const e = err as NodeJS.ErrnoException;
+          if (Atomics.compareExchange(job.control, FAILED, 0, 1) === 0) {
+            Buffer.from(job.error.buffer).write(`${e.code ?? "EUNKNOWN"}\n${e.message}`.slice(0, 1000), 0, "utf8");
+          }
+          return stop();
+        }
+      },
+    };
   }
 
   private finish(job: Job): ChunkResult {

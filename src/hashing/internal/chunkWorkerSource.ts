@@ -6,7 +6,7 @@
  * whose buffers are SharedArrayBuffers. The worker claims chunk indices with `Atomics.add` on
  * control[0] until they run out, writes each chunk's XXH3-128 as 32 ASCII hex chars at
  * `digests[i * 32]`, and finally increments control[1] and notifies. On failure it sets control[2]
- * and writes "CODE\nmessage" into `error`.
+ * and writes "CODE\nmessage" into `error`. control[3] counts workers that have begun the job.
  *
  * The digest formatting must stay identical to `hashChunk` in ContentHash.ts; the tests compare
  * pool results with `hashBytes` of the same bytes.
@@ -22,6 +22,7 @@ let buffer = null; // one reused chunk buffer per worker, allocated on its first
 parentPort.on("message", (job) => {
   const control = new Int32Array(job.control);
   const digests = Buffer.from(job.digests);
+  Atomics.add(control, 3, 1); // started: the calling thread stops helping
   let fd = -1;
   try {
     for (;;) {
