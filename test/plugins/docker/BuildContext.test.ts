@@ -7,7 +7,7 @@ import { hashBuildContext, listBuildContext } from "../../../plugins/docker/Buil
 
 describe("build context", () => {
   let dir: string;
-  const settings = { dockerfile: "Dockerfile", args: {}, target: undefined };
+  const settings: { dockerfile: string; args: Record<string, string>; target: string | undefined } = { dockerfile: "Dockerfile", args: {}, target: undefined };
   const hash = async (s = settings) => hashBuildContext(await listBuildContext(dir, s.dockerfile), s);
 
   beforeEach(async () => {
