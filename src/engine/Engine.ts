@@ -36,6 +36,10 @@ export interface RunSummary {
   readonly plan?: ReadonlyArray<{ task: string; action: "cached" | "run" | "pending" | "skipped"; why: string }>;
   /** Local modules and input files the flow depends on (watch mode watches these). */
   readonly watchedFiles: ReadonlyArray<string>;
+  /** Declared input files (absolute) per task, so watch mode can tell which tasks a change affects. */
+  readonly taskFiles?: Readonly<Record<string, ReadonlyArray<string>>>;
+  /** Every declared input file; a watched file not among them is code (affects every task). */
+  readonly inputFiles?: ReadonlyArray<string>;
 }
 
 export const defaultConcurrency = (): number => Math.max(1, cpus().length);
@@ -128,7 +132,9 @@ export const runFlow = async (options: RunOptions, bus: EventBus): Promise<RunSu
   const opened = await openRun(options, bus);
   try {
     const watched = [...opened.watchedFiles];
-    return options.dryRun ? dryRun(opened.cx, watched) : await realRun(opened.cx, watched);
+    const summary = options.dryRun ? dryRun(opened.cx, watched) : await realRun(opened.cx, watched);
+    const taskFiles = Object.fromEntries([...opened.cx.statics].map(([t, st]) => [t, st.inputs.flatMap((i) => i.files.map((f) => f.abs))]));
+    return { ...summary, taskFiles, inputFiles: [...new Set(Object.values(taskFiles).flat())] };
   } finally {
     opened.close();
   }

@@ -12,7 +12,7 @@ import type { RunFinished } from "../events/RunEvent.js";
 import type { RunContext, TaskOutput } from "./RunContext.js";
 import { resolveTask } from "./Resolver.js";
 import { runAttempt, taskLog } from "./TaskRunner.js";
-import { errorMessage, errorTag, TaskInterruptedError } from "./TaskError.js";
+import { errorMessage, errorTag, TaskInterruptedError, TaskInvalidatedError } from "./TaskError.js";
 import { waitForKey } from "./KeyClaim.js";
 
 type Done = { readonly kind: "executed" | "cached" | "skipped"; readonly output?: TaskOutput };
@@ -80,8 +80,11 @@ export const executeRemaining = async (
     started(name) {
       started.set(name, Date.now());
     },
-    async attempt(name, attempt, signal) {
+    async attempt(name, attempt, schedulerSignal) {
       const r = cx.resolved.get(name)!;
+      const invalidated = cx.options.invalidation?.(name);
+      const signal = invalidated ? AbortSignal.any([schedulerSignal, invalidated]) : schedulerSignal;
+      if (invalidated?.aborted) throw new TaskInvalidatedError(name);
       const p = (async (): Promise<Done> => {
         if (attempt === 1) {
           // Another process may be executing this very key: wait for it, then take its result.
@@ -94,7 +97,13 @@ export const executeRemaining = async (
         }
         const id = ensureExecution(name);
         bus.publish({ type: "TaskStarted", runId, task: name, at: Date.now(), attempt, reason: r.reason, logFile: taskLog(cx, name).file });
-        const res = await runAttempt(cx, name, r, attempt, signal, id);
+        let res;
+        try {
+          res = await runAttempt(cx, name, r, attempt, signal, id);
+        } catch (e) {
+          if (invalidated?.aborted && !schedulerSignal.aborted) throw new TaskInvalidatedError(name);
+          throw e;
+        }
         lineage.releaseKey(r.key, runId);
         cx.outputs.set(name, res.output);
         counts.executed++;

@@ -28,6 +28,8 @@ export interface RunOptions {
   /** Watch mode: reload generation and what triggered this rerun. */
   readonly generation?: number;
   readonly watch?: { readonly rerun: number; readonly changed: ReadonlyArray<string> };
+  /** Watch mode: a signal per task that fires when a file change invalidates it mid-run. */
+  readonly invalidation?: (task: string) => AbortSignal | undefined;
 }
 
 /** What a finished (executed or restored) task hands downstream. */

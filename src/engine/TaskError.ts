@@ -56,6 +56,15 @@ export class TaskInterruptedError extends Error {
   }
 }
 
+/** Watch mode stopped the task because a file it depends on changed; it reruns in the next cycle. */
+export class TaskInvalidatedError extends Error {
+  readonly _tag = "TaskInvalidatedError";
+  readonly retryable = false;
+  constructor(readonly task: string) {
+    super(`task "${task}" was stopped: a file it depends on changed while it ran`);
+  }
+}
+
 export const formatMs = (ms: number): string =>
   ms < 1000 ? `${Math.round(ms)} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 

@@ -142,6 +142,11 @@ export const schedule = <O>(tasks: ReadonlyArray<SchedulerTask>, hooks: Schedule
           ).pipe(Effect.ensuring(Effect.sync(() => running.delete(t.name)))),
         ).pipe(Effect.either);
         if (result._tag === "Right") return yield* finish(t.name, { status: "done", value: result.right });
+        if ((result.left.error as { _tag?: string })?._tag === "TaskInvalidatedError") {
+          // Stopped by watch mode, not failed: no fail-fast; the next cycle reruns it.
+          yield* Effect.sync(() => hooks.cancelled(t.name, "watch-invalidated", true));
+          return yield* finish(t.name, { status: "cancelled", reason: "watch-invalidated" });
+        }
         yield* Effect.sync(() => hooks.failed(t.name, result.left.error, result.left.attempts));
         yield* finish(t.name, { status: "failed", error: result.left.error });
         if (!options.keepGoing) {
