@@ -57,6 +57,8 @@ describeWithDocker("docker executor: running a command in a container", () => {
     expect(logged).toContainEqual({ stream: "stdout", line: "in=/cairn/in/data out=/cairn/out" });
     expect(await readFile(join(req.outDir, "copy.csv"), "utf8")).toBe("a,b\n1,2\n");
     expect(JSON.parse(await readFile(join(req.outDir, "metrics.json"), "utf8"))).toEqual({ accuracy: 0.9 });
+    const st = await stat(join(req.outDir, "copy.csv"));
+    expect([st.uid, st.gid]).toEqual([process.getuid?.(), process.getgid?.()]);
   });
 
   it("mounts inputs read-only", async () => {
