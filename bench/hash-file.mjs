@@ -15,11 +15,16 @@ const mib = Number(process.argv[2] ?? 1024);
 const bytes = mib * 1024 * 1024;
 const file = path.join(os.tmpdir(), `cairn-bench-${process.pid}.bin`);
 const gbps = (ms) => (bytes / 1e9 / (ms / 1e3)).toFixed(2);
+/** Wall time, and CPU time of all threads (this machine may be shared: CPU time is less noisy). */
 const time = async (f) => {
+  const cpu = process.cpuUsage();
   const t = performance.now();
   const r = await f();
-  return { r, ms: performance.now() - t };
+  const ms = performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  return { r, ms, cpuMs: (used.user + used.system) / 1000 };
 };
+const cpu = (t) => `cpu ${t.cpuMs.toFixed(0)} ms`;
 
 try {
   // Random bytes, 16 MiB repeated: content does not change XXH3's speed, and writing stays fast.
@@ -31,30 +36,30 @@ try {
   await sleep(2100);
 
   const reference = await time(() => hashBytes(fs.readFileSync(file)));
-  console.log(`${mib} MiB file in the page cache, ${os.availableParallelism()} cores`);
-  console.log(`hashBytes(readFileSync) on the main thread: ${reference.ms.toFixed(0)} ms, ${gbps(reference.ms)} GB/s`);
+  console.log(`${mib} MiB file in the page cache, ${os.availableParallelism()} cores, load average ${os.loadavg()[0].toFixed(2)}`);
+  console.log(`hashBytes(readFileSync) on the main thread: ${reference.ms.toFixed(0)} ms, ${gbps(reference.ms)} GB/s, ${cpu(reference)}`);
 
   const cache = new MemoryStatCache();
   const hasher = new FileHasher(cache);
   const first = await time(() => hasher.hashFile(file));
-  console.log(`hashFile, first (starts the workers): ${first.ms.toFixed(0)} ms, ${gbps(first.ms)} GB/s`);
+  console.log(`hashFile, first (starts the workers): ${first.ms.toFixed(0)} ms, ${gbps(first.ms)} GB/s, ${cpu(first)}`);
   const again = [];
   for (let i = 0; i < 5; i++) {
     cache.delete(file);
-    again.push((await time(() => hasher.hashFile(file))).ms);
+    again.push(await time(() => hasher.hashFile(file)));
   }
-  const best = Math.min(...again);
-  const median = again.sort((a, b) => a - b)[2];
-  console.log(`hashFile, uncached, workers warm: best ${best.toFixed(0)} ms (${gbps(best)} GB/s), median ${gbps(median)} GB/s`);
+  again.sort((a, b) => a.ms - b.ms);
+  const [best, median] = [again[0], again[2]];
+  console.log(`hashFile, uncached, workers warm (5 runs): best ${best.ms.toFixed(0)} ms ${gbps(best.ms)} GB/s, median ${gbps(median.ms)} GB/s, ${cpu(median)}`);
   cache.delete(file);
   const sync = await time(() => hasher.hashFileSync(file));
-  console.log(`hashFileSync, uncached: ${sync.ms.toFixed(0)} ms, ${gbps(sync.ms)} GB/s`);
+  console.log(`hashFileSync, uncached: ${sync.ms.toFixed(0)} ms, ${gbps(sync.ms)} GB/s, ${cpu(sync)}`);
   const cached = await time(() => hasher.hashFile(file));
   console.log(`hashFile, cached (stat + lookup only): ${(cached.ms * 1000).toFixed(0)} µs`);
 
   const mainOnly = new FileHasher(new MemoryStatCache(), { workerThresholdBytes: Number.MAX_SAFE_INTEGER });
   const serial = await time(() => mainOnly.hashFile(file));
-  console.log(`hashFile without workers (16 MiB chunks, main thread): ${serial.ms.toFixed(0)} ms, ${gbps(serial.ms)} GB/s`);
+  console.log(`hashFile without workers (16 MiB chunks, main thread): ${serial.ms.toFixed(0)} ms, ${gbps(serial.ms)} GB/s, ${cpu(serial)}`);
 
   const agree = [first, sync, cached, serial].every((t) => t.r.hash === reference.r);
   console.log(`all hashes equal hashBytes(readFileSync): ${agree}`);
