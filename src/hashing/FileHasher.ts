@@ -106,6 +106,7 @@ export class FileHasher {
       try {
         read = await this.readAsync(p, Number(before.size));
       } catch (err) {
+        if (isShrunk(err) && attempt < ATTEMPTS) continue; // truncated mid-read: read it again
         throw fromFsError(p, err);
       }
       const done = this.record(p, before, read, attempt);
@@ -124,6 +125,7 @@ export class FileHasher {
       try {
         read = this.readSync(p, Number(before.size));
       } catch (err) {
+        if (isShrunk(err) && attempt < ATTEMPTS) continue; // truncated mid-read: read it again
         throw fromFsError(p, err);
       }
       const done = this.record(p, before, read, attempt);
@@ -249,6 +251,8 @@ export class FileHasher {
     }
   }
 }
+
+const isShrunk = (err: unknown): boolean => (err as NodeJS.ErrnoException | undefined)?.code === "ESHRUNK";
 
 const sameStat = (e: StatEntry, st: BigStats): boolean =>
   e.size === Number(st.size) && e.mtimeNs === st.mtimeNs && e.ctimeNs === st.ctimeNs && e.ino === st.ino;

@@ -1,6 +1,6 @@
 /** FileHasher on real files: hash equality with hashBytes, when the stat cache is trusted, and errors. */
 import Database from "better-sqlite3";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomFillSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HASH_CHUNK_BYTES, hashBytes, type ContentHash } from "../../src/hashing/ContentHash.js";
-import { FileHasher, InputFileMissingError, type FileHasherOptions } from "../../src/hashing/FileHasher.js";
+import { FileHasher, InputFileMissingError, InputFileUnreadableError, type FileHasherOptions } from "../../src/hashing/FileHasher.js";
 import { MemoryStatCache, SqliteStatCache, STAT_CACHE_DDL, type StatCache, type StatEntry } from "../../src/hashing/StatCache.js";
 
 const MiB = 1024 * 1024;
@@ -202,6 +202,28 @@ describe("errors", () => {
     expect((err as Error).message).toContain(p);
     expect((err as Error).message).toMatch(/Create it .* or fix the path/);
     expect(() => hasher.hashFileSync(p)).toThrow(InputFileMissingError);
+  });
+
+  it("reports a path through a regular file as missing", async () => {
+    const file = write("plain.txt", "x");
+    await expect(makeHasher().hashFile(path.join(file, "child"))).rejects.toMatchObject({ reason: "missing" });
+  });
+
+  it("fails with InputFileUnreadableError when the file keeps changing while it is read", async () => {
+    // A real writer process appends in a tight loop; each read of 48 MiB takes far longer than an append.
+    const p = write("growing.log", randomBytes(3 * HASH_CHUNK_BYTES));
+    const writer = spawn("sh", ["-c", `while :; do echo x >> '${p}'; done`], { stdio: "ignore" });
+    try {
+      while (fs.statSync(p).size === 3 * HASH_CHUNK_BYTES) await sleep(5);
+      const hasher = makeHasher(new MemoryStatCache(), { workerThresholdBytes: 20 * MiB });
+      const err = await hasher.hashFile(p).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InputFileUnreadableError);
+      expect(err).toMatchObject({ path: p, reason: "changing" });
+      expect((err as Error).message).toMatch(/kept changing .* Wait for whatever writes it to finish/);
+      expect(hasher.stats.filesHashed).toBe(3);
+    } finally {
+      writer.kill();
+    }
   });
 
   it("refuses a directory where a file was declared", async () => {
