@@ -54,8 +54,10 @@ export const writeBusyboxContext = async (dir: string, extra: ReadonlyArray<stri
   );
 };
 
-/** Builds (once; the context hash makes repeats free) and returns the busybox image's ID. */
+/** Returns the busybox image's ID, building it through the plugin when neither .ci/docker.sh nor an earlier run did. */
 export const ensureBusyboxImage = async (): Promise<string> => {
+  const existing = await (await engine()).getImage(BUSYBOX_IMAGE).inspect().catch(() => undefined);
+  if (existing !== undefined) return existing.Id;
   const dir = join(tmpdir(), "cairn-docker-busybox-context");
   await writeBusyboxContext(dir);
   const fp = await docker({ build: { context: dir, tag: BUSYBOX_IMAGE } }).fingerprint(fingerprintRequest(dir));
