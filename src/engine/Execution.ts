@@ -2,9 +2,7 @@
  * Executes the tasks the fast path could not restore: builds the scheduler's task list and the
  * hooks that connect it to caching, lineage and events. Loaded (with Effect) only when needed.
  */
-import * as Effect from "effect/Effect";
-import * as Exit from "effect/Exit";
-import * as Cause from "effect/Cause";
+import { Effect, Exit, Cause } from "../scheduler/effect.js";
 import { schedule, type Outcome, type SchedulerHooks, type SchedulerTask } from "../scheduler/Scheduler.js";
 import { retryPolicy } from "../scheduler/RetryPolicy.js";
 import { parseDuration } from "../dsl/Duration.js";

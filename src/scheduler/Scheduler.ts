@@ -12,11 +12,7 @@
  *                                      ▼
  *                                   sleep(backoff) ─▶ attempt …   else ─▶ failed
  */
-import * as Effect from "effect/Effect";
-import * as Deferred from "effect/Deferred";
-import * as Duration from "effect/Duration";
-import * as Exit from "effect/Exit";
-import * as Cause from "effect/Cause";
+import { Effect, Deferred, Duration, Exit, Cause } from "./effect.js";
 import type { RetryPolicy } from "./RetryPolicy.js";
 import { isRetryable, retryDelayMs } from "./RetryPolicy.js";
 import { TaskTimeoutError } from "../engine/TaskError.js";
