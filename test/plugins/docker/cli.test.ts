@@ -127,7 +127,7 @@ describeWithDocker("docker executor through `cairn run`", () => {
     expect(r.code).not.toBe(0);
     const failed = r.events.find((e) => e.type === "TaskFailed");
     expect(failed, describeResult(r)).toMatchObject({ task: "train" });
-    const f = failed as { message: string; tail: string[] };
+    const f = failed as unknown as { message: string; tail: string[] };
     expect(f.message).toMatch(/4/);
     expect(f.tail).toContain("step 25");
     expect(f.tail).not.toContain("step 5");
