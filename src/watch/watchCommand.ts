@@ -17,7 +17,9 @@ export const watchCommand = async (options: RunOptions, ui: "tui" | "plain" | "j
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   let loop: WatchLoop | undefined;
-  let tui: { setWatchStatus(s: WatchStatus): void; stop(): Promise<void> } | undefined;
+  let tui: { setWatchStatus(s: WatchStatus & { phase?: string; problem?: string }): void; stop(): Promise<void> } | undefined;
+  let lastStatus: WatchStatus | undefined;
+  let problem: string | undefined;
   const quit = (code: number) => {
     exitCode = code;
     resolveDone();
@@ -33,9 +35,14 @@ export const watchCommand = async (options: RunOptions, ui: "tui" | "plain" | "j
   loop = new WatchLoop(
     {
       run: options,
-      execute: (o) => runFlow(o, bus),
+      execute: async (o) => {
+        const summary = await runFlow(o, bus);
+        problem = undefined;
+        return summary;
+      },
       onStatus: (s) => {
-        tui?.setWatchStatus(s);
+        lastStatus = s;
+        tui?.setWatchStatus({ ...s, phase: s.state, ...(problem ? { problem } : {}) });
         if (ui === "plain") {
           const line = s.state === "idle" ? `watching ${s.filesWatched} files${s.lastChange ? ` — last change ${s.lastChange.path}` : ""} (q to quit)` : "";
           if (line && line !== lastPrinted) write(`${line}\n`);
@@ -44,7 +51,12 @@ export const watchCommand = async (options: RunOptions, ui: "tui" | "plain" | "j
       },
       onError: (e) => {
         // A broken flow (syntax, validation, missing input) is shown; watching goes on.
-        if (ui === "tui") renderError(e, (s) => void process.stderr.write(s));
+        if (ui === "tui") {
+          let text = "";
+          renderError(e, (s) => void (text += s));
+          problem = text.trim();
+          if (lastStatus) tui?.setWatchStatus({ ...lastStatus, phase: lastStatus.state, problem });
+        }
         else if (ui === "json") write(`${JSON.stringify({ type: "WatchError", error: (e as { _tag?: string })._tag ?? "Error", message: e instanceof Error ? e.message : String(e) })}\n`);
         else renderError(e, write);
       },
