@@ -18,6 +18,7 @@ import {
   type FlowLoadError,
 } from "./LoaderErrors.js";
 import { buildGraph, type HookConfig, type HookInitData, type HookMessage, type ModuleGraph } from "./ModuleGraph.js";
+import { readSnapshot, writeSnapshot } from "./LoadSnapshot.js";
 import { pathOfURL } from "./resolveLocal.js";
 
 export { FlowEvaluationError, FlowExportError, FlowImportError, FlowNotFoundError, FlowSyntaxError } from "./LoaderErrors.js";
@@ -110,7 +111,22 @@ export const loadFlowModule = async (flowPath: string, opts: LoadFlowOptions): P
     // Missing: reported below.
   }
   if (!isFile) throw new FlowNotFoundError(file);
-  const reg = ensureRegistered(resolvePath(opts.cacheDir));
+  const cacheDir = resolvePath(opts.cacheDir);
+  // Watch mode always goes through the hooks: generations need their query propagated.
+  if (opts.generation === undefined) {
+    const snap = readSnapshot(cacheDir, file);
+    if (snap !== undefined) {
+      process.setSourceMapsEnabled(true);
+      try {
+        return checkFlow(file, (await import(snap.url)) as Record<string, unknown>, snap.graph);
+      } catch (e) {
+        // A link failure (a package that vanished since the snapshot) evaluates no user code,
+        // so the hooks path can safely redo the load and report it properly.
+        if (!isLinkError(e)) throw e instanceof FlowExportError ? e : toLoadError(file, e, [], new Set(snap.graph.modules.keys()));
+      }
+    }
+  }
+  const reg = ensureRegistered(cacheDir);
   const url = pathToFileURL(file);
   if (opts.generation !== undefined) url.searchParams.set("v", String(opts.generation));
 
@@ -118,14 +134,25 @@ export const loadFlowModule = async (flowPath: string, opts: LoadFlowOptions): P
   try {
     exports = (await import(url.href)) as Record<string, unknown>;
   } catch (e) {
-    throw toLoadError(file, e, drain(reg.port));
+    const messages = drain(reg.port);
+    throw toLoadError(file, e, messages, new Set([file, ...[...modules.values()].map((m) => m.path)]));
   }
   drain(reg.port);
   const graph = buildGraph(url.href, modules, importsByParent);
+  const loaded = checkFlow(file, exports, graph);
+  if (opts.generation === undefined) writeSnapshot(cacheDir, graph, modules, importsByParent);
+  return loaded;
+};
+
+const checkFlow = (file: string, exports: Record<string, unknown>, graph: ModuleGraph): LoadedModule => {
   const def = exports["default"];
   if (!isFlow(def)) throw new FlowExportError(file, describe(def, "default" in exports));
   return { exports, flow: def, graph };
 };
+
+const isLinkError = (e: unknown): boolean =>
+  (e as { code?: unknown })?.code === "ERR_MODULE_NOT_FOUND" ||
+  (e instanceof SyntaxError && /does not provide an export named/.test(e.message));
 
 const describe = (value: unknown, present: boolean): string => {
   if (!present) return "missing";
@@ -136,7 +163,7 @@ const describe = (value: unknown, present: boolean): string => {
 };
 
 /** Maps what `import()` threw, plus what the hooks reported meanwhile, to a tagged error. */
-const toLoadError = (file: string, e: unknown, messages: ReadonlyArray<HookMessage>): FlowLoadError => {
+const toLoadError = (file: string, e: unknown, messages: ReadonlyArray<HookMessage>, localPaths: ReadonlySet<string>): FlowLoadError => {
   for (const m of messages) {
     if (m.type === "syntax-error") {
       return new FlowSyntaxError(m.file, m.line, m.column, m.detail, frameOf(m.file, m.line, m.column));
@@ -159,8 +186,6 @@ const toLoadError = (file: string, e: unknown, messages: ReadonlyArray<HookMessa
     // V8 parse errors of local .js modules (TypeScript ones are caught by esbuild first).
     if (where !== undefined) return new FlowSyntaxError(where.file, where.line, 0, message, frameOf(where.file, where.line, 0));
   }
-  const localPaths = new Set<string>([file]);
-  for (const m of modules.values()) localPaths.add(m.path);
   return new FlowEvaluationError(file, message, userFrames(stack, localPaths), e);
 };
 

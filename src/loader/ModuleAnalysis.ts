@@ -186,3 +186,30 @@ export const analyzeModule = (code: string): ModuleAnalysis => {
   };
   return { bindings, imports, text: renderTokens(tokens, 0, code.length), functionAt };
 };
+
+/** A module specifier written in a static `import … from "x"`, `export … from "x"` or `import "x"`. */
+export interface StaticImportSource {
+  /** Offsets of the string literal, quotes included. */
+  readonly start: number;
+  readonly end: number;
+  readonly specifier: string;
+}
+
+/**
+ * The static import/export-from specifiers of an ES module, and whether it has any
+ * `import.meta` or dynamic `import()` (which a relocated copy of the module cannot keep).
+ */
+export const staticImports = (code: string): { readonly sources: ReadonlyArray<StaticImportSource>; readonly locationDependent: boolean } => {
+  const { acorn: a, walk: w } = libs();
+  const program = a.parse(code, { ecmaVersion: "latest", sourceType: "module", allowHashBang: true }) as Node;
+  const sources: StaticImportSource[] = [];
+  for (const stmt of program.body as Node[]) {
+    const src = stmt.type === "ImportDeclaration" || stmt.type === "ExportAllDeclaration" || stmt.type === "ExportNamedDeclaration" ? stmt.source : null;
+    if (src != null) sources.push({ start: src.start, end: src.end, specifier: String(src.value) });
+  }
+  let locationDependent = false;
+  w.full(program as Acorn.AnyNode, (n) => {
+    if (n.type === "ImportExpression" || n.type === "MetaProperty") locationDependent = true;
+  });
+  return { sources, locationDependent };
+};

@@ -40,7 +40,17 @@ export interface ModuleGraph {
 /** What the hooks thread tells the main thread (over a MessagePort, drained synchronously). */
 export type HookMessage =
   /** `source` is the file's bytes: the main thread hashes them (see TranspileCache's cacheKey for why not here). */
-  | { readonly type: "module"; readonly url: string; readonly path: string; readonly code: string; readonly source: Uint8Array }
+  | {
+      readonly type: "module";
+      readonly url: string;
+      readonly path: string;
+      readonly code: string;
+      readonly source: Uint8Array;
+      /** Node's format for it: "module", "commonjs", "json", … */
+      readonly format: string;
+      /** Where `code` can be read again: the transpile cache entry, or the file itself when not transpiled. */
+      readonly codeFile: string;
+    }
   | { readonly type: "import"; readonly parentURL: string; readonly import: ModuleImport; readonly url: string }
   | { readonly type: "syntax-error"; readonly file: string; readonly line: number; readonly column: number; readonly detail: string }
   | { readonly type: "import-error"; readonly file: string; readonly line: number; readonly specifier: string; readonly detail: string };

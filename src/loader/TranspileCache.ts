@@ -62,14 +62,15 @@ export const cacheKey = (path: string, source: Uint8Array): string =>
   createHash("sha256").update(`${TRANSFORM_VERSION}\0${path}\0`).update(source).digest("hex").slice(0, 32);
 
 /**
- * Returns the transpiled code for `source`, from `cacheDir` when present, else transpiling and
+ * Returns the transpiled code for `source` and its cache entry's path, from `cacheDir` when
+ * present, else transpiling and
  * writing the entry atomically (write a temp file, rename) so concurrent processes never read a
  * half-written entry.
  */
-export const transpileCached = (cacheDir: string, path: string, source: Uint8Array): string => {
+export const transpileCached = (cacheDir: string, path: string, source: Uint8Array): { readonly code: string; readonly file: string } => {
   const file = join(cacheDir, `${cacheKey(path, source)}.js`);
   try {
-    return readFileSync(file, "utf8");
+    return { code: readFileSync(file, "utf8"), file };
   } catch {
     // A miss: fall through and transpile.
   }
@@ -82,5 +83,5 @@ export const transpileCached = (cacheDir: string, path: string, source: Uint8Arr
   } catch {
     // An unwritable cache only costs speed; the load itself must not fail for it.
   }
-  return code;
+  return { code, file };
 };

@@ -135,22 +135,23 @@ export const load = async (url: string, context: LoadContext, next: NextLoad): P
   if (TS_EXTENSIONS.has(extname(path))) {
     const source = readFileSync(path);
     let code: string;
+    let codeFile: string;
     try {
-      code = transpileCached(cacheDir, path, source);
+      ({ code, file: codeFile } = transpileCached(cacheDir, path, source));
     } catch (e) {
       if (e instanceof TranspileSyntaxError) {
         post({ type: "syntax-error", file: e.file, line: e.line, column: e.column, detail: e.detail });
       }
       throw e;
     }
-    if (local.has(url)) post({ type: "module", url, path, code, source });
+    if (local.has(url)) post({ type: "module", url, path, code, source, format: "module", codeFile });
     return { format: "module", source: code, shortCircuit: true };
   }
   const r = await next(url, context);
   if (local.has(url)) {
     // CommonJS sources come back as null on Node 20; read them so the closure can hash them.
     const source = r.source == null ? readFileSync(path) : Buffer.from(r.source as Uint8Array);
-    post({ type: "module", url, path, code: source.toString("utf8"), source });
+    post({ type: "module", url, path, code: source.toString("utf8"), source, format: r.format, codeFile: path });
   }
   return r;
 };

@@ -3,7 +3,7 @@
  * change which task's code hash.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, makeProject, runSteps, type LoadReport } from "../loader/childLoader.js";
+import { assertBuilt, fromSnapshot, makeProject, runSteps, type LoadReport } from "../loader/childLoader.js";
 
 beforeAll(assertBuilt);
 
@@ -87,11 +87,15 @@ describe("codeClosure", () => {
     expect(r!.closures!["raw"]!.modules).toEqual([]);
   });
 
-  it("gives the same hashes for the same sources in a fresh process", async () => {
+  it("gives the same hashes for the same sources in a fresh process, from the hooks or the snapshot", async () => {
     const dir = await makeProject(FILES);
     const [first] = await runSteps(dir, [{ load: "flows/closure.ts" }]);
     const [second] = await runSteps(dir, [{ load: "flows/closure.ts", generation: 7 }]);
+    const [third] = await runSteps(dir, [{ load: "flows/closure.ts" }]);
+    expect(fromSnapshot(first!)).toBe(false);
+    expect(fromSnapshot(third!)).toBe(true);
     expect(hashes(second!)).toEqual(hashes(first!));
+    expect(hashes(third!)).toEqual(hashes(first!));
   });
 
   it("changes task A's hash, not B's, when A's body is edited", async () => {

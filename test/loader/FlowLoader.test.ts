@@ -2,7 +2,7 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, loadOnce, makeProject, runSteps } from "./childLoader.js";
+import { assertBuilt, fromSnapshot, loadOnce, makeProject, runSteps } from "./childLoader.js";
 
 beforeAll(assertBuilt);
 
@@ -50,8 +50,9 @@ describe("loadFlowModule", () => {
   it("reuses the on-disk transpilation when the source is unchanged and transpiles again when it changes", async () => {
     const dir = await churnProject();
     const cacheDir = join(dir, ".cairn/cache/ts");
-    await loadOnce(dir, "flows/churn.ts");
-    const entries = await readdir(cacheDir);
+    // Generations make every load go through the hooks (the snapshot fast path is tested below).
+    await loadOnce(dir, "flows/churn.ts", [], 1);
+    const entries = (await readdir(cacheDir)).filter((e) => e.endsWith(".js"));
     expect(entries).toHaveLength(3);
     // Plant a different (valid) module in each entry: a fresh process must evaluate the
     // planted code, which proves it read the cache instead of transpiling.
@@ -61,11 +62,11 @@ describe("loadFlowModule", () => {
         await writeFile(join(cacheDir, e), code.replace("rows.map(scale)", "rows.map(scale).concat([99])"));
       }
     }
-    expect((await loadOnce(dir, "flows/churn.ts", ["sample"])).calls?.["sample"]?.value).toEqual([2, 4, 99]);
+    expect((await loadOnce(dir, "flows/churn.ts", ["sample"], 1)).calls?.["sample"]?.value).toEqual([2, 4, 99]);
     // Any edit to the source changes the key, so the planted entry is no longer used.
     await writeFile(join(dir, "flows/lib/features.ts"), FEATURES.replace("export function", "// edited\nexport function"));
-    expect((await loadOnce(dir, "flows/churn.ts", ["sample"])).calls?.["sample"]?.value).toEqual([2, 4]);
-    expect(await readdir(cacheDir)).toHaveLength(4);
+    expect((await loadOnce(dir, "flows/churn.ts", ["sample"], 1)).calls?.["sample"]?.value).toEqual([2, 4]);
+    expect((await readdir(cacheDir)).filter((e) => e.endsWith(".js"))).toHaveLength(4);
   });
 
   it("re-evaluates edited helper modules (directly and through another helper) on each new generation", async () => {
@@ -117,6 +118,67 @@ describe("loadFlowModule", () => {
     const r = await loadOnce(dir, "flows/f.ts", ["fail"]);
     expect(r.calls?.["fail"]?.thrown).toContain(`${join(dir, "flows/lib/boom.ts")}:5:`);
     expect(r.calls?.["fail"]?.thrown).toContain(`${join(dir, "flows/f.ts")}:4:`);
+  });
+});
+
+describe("loadFlowModule snapshot fast path", () => {
+  it("imports an unchanged flow from its snapshot in a fresh process, with the same graph", async () => {
+    const dir = await churnProject();
+    const first = await loadOnce(dir, "flows/churn.ts", ["sample"]);
+    const second = await loadOnce(dir, "flows/churn.ts", ["sample"]);
+    expect(fromSnapshot(first)).toBe(false);
+    expect(fromSnapshot(second)).toBe(true);
+    expect(second.calls?.["sample"]?.value).toEqual([2, 4]);
+    const strip = (r: typeof first) => r.modules!.map(({ url: _url, ...rest }) => rest);
+    expect(strip(second)).toEqual(strip(first));
+  });
+
+  it("goes back through the hooks when a helper changed, and snapshots the new state", async () => {
+    const dir = await churnProject();
+    await loadOnce(dir, "flows/churn.ts");
+    await writeFile(join(dir, "flows/lib/math.ts"), MATH.replace("= 2", "= 5"));
+    const changed = await loadOnce(dir, "flows/churn.ts", ["sample"]);
+    expect(fromSnapshot(changed)).toBe(false);
+    expect(changed.calls?.["sample"]?.value).toEqual([5, 10]);
+    const again = await loadOnce(dir, "flows/churn.ts", ["sample"]);
+    expect(fromSnapshot(again)).toBe(true);
+    expect(again.calls?.["sample"]?.value).toEqual([5, 10]);
+  });
+
+  it("goes back through the hooks when a package the flow imports changed", async () => {
+    const dir = await makeProject({
+      "node_modules/dep/package.json": `{ "name": "dep", "version": "1.0.0", "type": "module", "exports": "./a.js" }`,
+      "node_modules/dep/a.js": `export const v = "a";\n`,
+      "node_modules/dep/b.js": `export const v = "b";\n`,
+      "flows/f.ts": `import { flow } from "cairn";\nimport { v } from "dep";\nexport const get = () => v;\nexport default flow("f", {});\n`,
+    });
+    await loadOnce(dir, "flows/f.ts");
+    await writeFile(join(dir, "node_modules/dep/package.json"), `{ "name": "dep", "version": "1.1.0", "type": "module", "exports": "./b.js" }`);
+    const r = await loadOnce(dir, "flows/f.ts", ["get"]);
+    expect(fromSnapshot(r)).toBe(false);
+    expect(r.calls?.["get"]?.value).toBe("b");
+  });
+
+  it("keeps stack traces pointing at the user's .ts lines when loading from the snapshot", async () => {
+    const dir = await makeProject({
+      "flows/f.ts": `import { flow } from "cairn";\nimport { boom } from "./lib/boom";\n\nexport const fail = () => boom();\nexport default flow("f", {});\n`,
+      "flows/lib/boom.ts": `type T = { a: number };\n\n// a comment\nexport function boom(): T {\n  throw new Error("kaboom");\n}\n`,
+    });
+    await loadOnce(dir, "flows/f.ts");
+    const r = await loadOnce(dir, "flows/f.ts", ["fail"]);
+    expect(fromSnapshot(r)).toBe(true);
+    expect(r.calls?.["fail"]?.thrown).toContain(`${join(dir, "flows/lib/boom.ts")}:5:`);
+    expect(r.calls?.["fail"]?.thrown).toContain(`${join(dir, "flows/f.ts")}:4:`);
+  });
+
+  it("never snapshots modules that use import.meta, so it keeps naming their own file", async () => {
+    const dir = await makeProject({
+      "flows/f.ts": `import { flow } from "cairn";\nexport const where = () => import.meta.url;\nexport default flow("f", {});\n`,
+    });
+    await loadOnce(dir, "flows/f.ts");
+    const r = await loadOnce(dir, "flows/f.ts", ["where"]);
+    expect(fromSnapshot(r)).toBe(false);
+    expect(r.calls?.["where"]?.value).toBe(`file://${join(dir, "flows/f.ts")}`);
   });
 });
 

@@ -120,6 +120,12 @@ export const runSteps = (dir: string, steps: ReadonlyArray<Step>, cacheDir = joi
     });
   });
 
-/** Runs one load in a fresh process and returns its report. */
-export const loadOnce = async (dir: string, flow: string, call: ReadonlyArray<string> = []): Promise<LoadReport> =>
-  (await runSteps(dir, [{ load: flow, call }]))[0]!;
+/**
+ * Runs one load in a fresh process and returns its report. Without a generation the loader may
+ * take the snapshot fast path; with one it always goes through the hooks.
+ */
+export const loadOnce = async (dir: string, flow: string, call: ReadonlyArray<string> = [], generation?: number): Promise<LoadReport> =>
+  (await runSteps(dir, [generation === undefined ? { load: flow, call } : { load: flow, call, generation }]))[0]!;
+
+/** True when the report's flow was imported from the snapshot's copies rather than its sources. */
+export const fromSnapshot = (r: LoadReport): boolean => r.modules!.every((m) => /\/run\/[0-9a-f]+\.mjs$/.test(m.url));
