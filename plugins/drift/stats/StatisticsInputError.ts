@@ -1,11 +1,11 @@
 /** The tagged error every pure statistic throws when its input cannot give a meaningful answer. */
-import * as Data from "effect/Data";
+import { TaggedError } from "../../../src/index.js";
 
 /**
  * Bad input to a statistic (empty sample, NaN, mismatched lengths, negative counts, …).
  * `problem` says what is wrong and how to fix it.
  */
-export class StatisticsInputError extends Data.TaggedError("StatisticsInputError")<{
+export class StatisticsInputError extends TaggedError("StatisticsInputError")<{
   readonly function: string;
   readonly problem: string;
 }> {

@@ -1,0 +1,118 @@
+/**
+ * Checks a loaded dataset against a schema and collects every violation (rule, column, count and
+ * up to five example rows) — it never stops at the first one.
+ */
+import { BOOLEAN_MISSING, cellText, columnNamed, isNumeric, type Column, type Dataset } from "../data/Dataset.js";
+import type { ColumnPolicy, ColumnRule, RowRule, Schema } from "./Schema.js";
+
+/** One broken rule. `row` in examples is the 1-based data row (header excluded). */
+export interface Violation {
+  readonly rule: "columns" | "rows" | "type" | "nullable" | "min" | "max" | "unique" | "in" | "pattern";
+  readonly column?: string;
+  readonly count: number;
+  readonly examples: ReadonlyArray<{ readonly row: number; readonly value: string }>;
+  readonly message: string;
+}
+
+const MAX_EXAMPLES = 5;
+
+/** Counts rows for which `bad(i)` holds and keeps the first few as examples. */
+const scan = (column: Column, bad: (i: number) => boolean, rows: number) => {
+  let count = 0;
+  const examples: Array<{ row: number; value: string }> = [];
+  for (let i = 0; i < rows; i++) {
+    if (!bad(i)) continue;
+    count++;
+    if (examples.length < MAX_EXAMPLES) examples.push({ row: i + 1, value: cellText(column, i) ?? "" });
+  }
+  return { count, examples };
+};
+
+const describe = (examples: ReadonlyArray<{ row: number; value: string }>): string =>
+  examples.map((e) => `row ${e.row}: ${JSON.stringify(e.value)}`).join(", ");
+
+const present = (column: Column, i: number): boolean =>
+  column.type === "string" ? column.codes[i]! >= 0 : column.type === "boolean" ? column.values[i] !== BOOLEAN_MISSING : !Number.isNaN(column.values[i]!);
+
+/** Violations of one column's rules. */
+const checkColumn = (column: Column, rule: ColumnRule, rows: number): Violation[] => {
+  const out: Violation[] = [];
+  const name = column.name;
+  const add = (r: Violation["rule"], found: { count: number; examples: Violation["examples"] }, what: string) => {
+    if (found.count > 0) out.push({ rule: r, column: name, ...found, message: `column "${name}": ${found.count} ${what} (${describe(found.examples)})` });
+  };
+  if (column.invalid.count > 0) {
+    out.push({ rule: "type", column: name, count: column.invalid.count, examples: column.invalid.examples,
+      message: `column "${name}": ${column.invalid.count} value(s) are not ${column.type} (${describe(column.invalid.examples)})` });
+  }
+  if (column.type === "integer") add("type", scan(column, (i) => Number.isFinite(column.values[i]!) && !Number.isInteger(column.values[i]!), rows), "value(s) are not integers");
+  if (rule.nullable !== true && column.missing > 0) {
+    const examples = column.missingRows.map((row) => ({ row, value: "" }));
+    out.push({ rule: "nullable", column: name, count: column.missing, examples,
+      message: `column "${name}": ${column.missing} missing value(s) but nullable is not true (rows ${column.missingRows.join(", ")}${column.missing > examples.length ? ", …" : ""})` });
+  }
+  if (isNumeric(column)) {
+    const v = column.values;
+    if (rule.min !== undefined) add("min", scan(column, (i) => v[i]! < rule.min!, rows), `value(s) below min ${rule.min}`);
+    if (rule.max !== undefined) add("max", scan(column, (i) => v[i]! > rule.max!, rows), `value(s) above max ${rule.max}`);
+  }
+  if (rule.unique === true) {
+    const seen = new Set<number | string>();
+    const key = (i: number): number | string => (column.type === "string" ? column.codes[i]! : column.values[i]!);
+    add("unique", scan(column, (i) => {
+      if (!present(column, i)) return false;
+      const k = key(i);
+      if (seen.has(k)) return true;
+      seen.add(k);
+      return false;
+    }, rows), "duplicate value(s)");
+  }
+  if (rule.in !== undefined) {
+    const allowed = new Set(rule.in.map((x) => String(x)));
+    if (column.type === "string") {
+      // Test each distinct value once, then count by code.
+      const ok = column.dictionary.map((d) => allowed.has(d));
+      add("in", scan(column, (i) => column.codes[i]! >= 0 && !ok[column.codes[i]!], rows), `value(s) outside the allowed set [${rule.in.join(", ")}]`);
+    } else {
+      add("in", scan(column, (i) => present(column, i) && !allowed.has(cellText(column, i)!), rows), `value(s) outside the allowed set [${rule.in.join(", ")}]`);
+    }
+  }
+  if (rule.pattern !== undefined) {
+    const re = new RegExp(rule.pattern);
+    if (column.type === "string") {
+      const ok = column.dictionary.map((d) => re.test(d));
+      add("pattern", scan(column, (i) => column.codes[i]! >= 0 && !ok[column.codes[i]!], rows), `value(s) not matching /${rule.pattern}/`);
+    } else {
+      add("pattern", scan(column, (i) => present(column, i) && !re.test(cellText(column, i)!), rows), `value(s) not matching /${rule.pattern}/`);
+    }
+  }
+  return out;
+};
+
+/**
+ * All violations of `schema`, `rows` and the column policy in `dataset`.
+ *
+ * @example
+ * checkDataset(data, { age: { type: "integer", min: 0, max: 120 } }, { min: 100 }, "subset");
+ */
+export const checkDataset = (dataset: Dataset, schema: Schema, rows: RowRule = {}, policy: ColumnPolicy = "subset"): Violation[] => {
+  const out: Violation[] = [];
+  const n = dataset.rowCount;
+  const none = { count: 1, examples: [] };
+  if (n === 0 && rows.min === undefined) out.push({ rule: "rows", ...none, message: "the dataset has no data rows" });
+  if (rows.min !== undefined && n < rows.min) out.push({ rule: "rows", ...none, message: `${n} row(s), fewer than rows.min ${rows.min}` });
+  if (rows.max !== undefined && n > rows.max) out.push({ rule: "rows", ...none, message: `${n} row(s), more than rows.max ${rows.max}` });
+  for (const name of Object.keys(schema)) {
+    if (columnNamed(dataset, name) === undefined) out.push({ rule: "columns", column: name, ...none, message: `column "${name}" is in the schema but not in the data` });
+  }
+  if (policy === "exact") {
+    for (const c of dataset.columns) {
+      if (schema[c.name] === undefined) out.push({ rule: "columns", column: c.name, ...none, message: `column "${c.name}" is not in the schema (columns: "exact")` });
+    }
+  }
+  for (const [name, rule] of Object.entries(schema)) {
+    const column = columnNamed(dataset, name);
+    if (column !== undefined) out.push(...checkColumn(column, rule, n));
+  }
+  return out;
+};
