@@ -170,4 +170,50 @@ describe("codeClosure", () => {
     expect(after.closures!["a"]!.hash).toBe(before.closures!["a"]!.hash);
     expect(after.closures!["b"]!.hash).toBe(before.closures!["b"]!.hash);
   });
+
+  it("follows a run function written as a method, or imported from a helper module, to the code it uses", async () => {
+    const flow = `import { task, flow } from "cairn";
+import { train } from "./lib/train";
+
+const fit = task("fit", { run: train });
+const score = task("score", {
+  deps: { fit },
+  run({ fit }) {
+    return weigh(fit);
+  },
+});
+function weigh(x: number): number {
+  return x / 2;
+}
+export default flow("m", { targets: [score] });
+`;
+    const trainTs = `function loss(x: number): number {
+  return x * x;
+}
+function unrelatedInTrain(): string {
+  return "u";
+}
+export async function train(): Promise<number> {
+  return loss(3);
+}
+`;
+    const dir = await makeProject({ "flows/m.ts": flow, "flows/lib/train.ts": trainTs });
+    const reports = await runSteps(dir, [
+      { load: "flows/m.ts", generation: 1 },
+      { write: { "flows/lib/train.ts": trainTs.replace('"u"', '"unrelated edit"') } },
+      { load: "flows/m.ts", generation: 2 },
+      { write: { "flows/lib/train.ts": trainTs.replace("x * x", "x * x * x") } },
+      { load: "flows/m.ts", generation: 3 },
+      { write: { "flows/m.ts": flow.replace("x / 2", "x / 4") } },
+      { load: "flows/m.ts", generation: 4 },
+    ]);
+    const [base, unrelated, lossEdit, weighEdit] = reports.map(hashes);
+    expect(reports[0]!.closures!["fit"]!.bindings).toEqual([{ module: "lib/train.ts", name: "loss", hash: expect.any(String) }]);
+    expect(reports[0]!.closures!["score"]!.bindings).toEqual([{ module: "m.ts", name: "weigh", hash: expect.any(String) }]);
+    expect(unrelated).toEqual(base);
+    expect(lossEdit!["fit"]).not.toBe(base!["fit"]);
+    expect(lossEdit!["score"]).toBe(base!["score"]);
+    expect(weighEdit!["score"]).not.toBe(lossEdit!["score"]);
+    expect(weighEdit!["fit"]).toBe(lossEdit!["fit"]);
+  });
 });
