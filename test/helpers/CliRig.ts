@@ -41,6 +41,9 @@ export interface RunningCli {
 export interface CliOptions {
   /** Extra environment variables (merged over a copy of the test's environment). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Run as this user and group id (tests running as root use it to meet permission checks). */
+  readonly uid?: number;
+  readonly gid?: number;
 }
 
 const parseEvents = (stdout: string): RunEvent[] =>
@@ -61,7 +64,8 @@ export const startCairn = (cwd: string, args: ReadonlyArray<string>, options: Cl
   for (const [k, v] of Object.entries({ ...process.env, ...options.env })) if (v !== undefined) env[k] = v;
   // The store location must come from the project, never from the developer's shell.
   delete env.CAIRN_STORE;
-  const child = spawn(process.execPath, [CAIRN_BIN, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const ids = { ...(options.uid !== undefined ? { uid: options.uid } : {}), ...(options.gid !== undefined ? { gid: options.gid } : {}) };
+  const child = spawn(process.execPath, [CAIRN_BIN, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"], ...ids });
   let stdout = "";
   let stderr = "";
   child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
