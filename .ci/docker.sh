@@ -57,8 +57,6 @@ if ! out="$(docker build -t cairn-test/busybox:latest "$ctx" 2>&1)"; then
 fi
 echo "docker.sh: built cairn-test/busybox:latest" >&2
 
-# 4. The example's image (node + its libraries + the training code), built from examples/docker-train.
-if [ -x "$ROOT/examples/docker-train/build-context.sh" ]; then
-  "$ROOT/examples/docker-train/build-context.sh" >/dev/null
-  echo "docker.sh: prepared the examples/docker-train build context" >&2
-fi
+# 4. The example's build context (node + its libraries + npm packages; the image is built by cairn).
+node "$ROOT/examples/docker-train/prepare-image.mjs" >/dev/null
+echo "docker.sh: prepared the examples/docker-train build context" >&2
