@@ -3,7 +3,7 @@
  * cache restoration happen synchronously first; only when something must execute is the Effect
  * scheduler loaded, so a no-op run never pays for it.
  */
-import { rmSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { cpus } from "node:os";
@@ -22,8 +22,8 @@ import { moduleCodeHasher } from "./ModuleCodeHasher.js";
 import { taskStatics, type TaskStatics } from "./StaticIngredients.js";
 import { resolveTask, type CacheIndex } from "./Resolver.js";
 import type { RunContext, RunOptions, TaskOutput } from "./RunContext.js";
-import { executeRemaining } from "./Execution.js";
-import { errorMessage } from "./TaskError.js";
+import { Durability } from "./Durability.js";
+import { removeInBackground } from "./Cleanup.js";
 
 export type { RunOptions } from "./RunContext.js";
 
@@ -118,6 +118,7 @@ export const openRun = async (options: RunOptions, bus: EventBus): Promise<Opene
     const cx: RunContext = {
       runId, flowName: graph.flow.name, flowFile, flowDir, paths, graph, lineage, store, hasher, bus, options, statics, executors,
       outputs: new Map<string, TaskOutput>(), resolved: new Map(), executionIds: new Map(),
+      durability: new Durability(store, lineage),
     };
     const watchedFiles = [...new Set([...loaded.graph.modules.keys(), ...[...statics.values()].flatMap((s) => s.inputs.flatMap((i) => i.files.map((f) => f.abs)))])];
     return { cx, watchedFiles, close };
@@ -212,21 +213,21 @@ const realRun = async (cx: RunContext, watchedFiles: string[]): Promise<RunSumma
     }
     lineage.recordRestored(restored);
     if (pending.size > 0) {
+      // Loaded only now: Effect and the scheduler cost ~100 ms of start-up a no-op run never needs.
+      const { executeRemaining } = await import("./Execution.js");
       const res = await executeRemaining(cx, [...pending], counts);
       status = res;
     }
   } catch (e) {
     status = "failed";
+    await cx.durability.barrier();
     lineage.finishRun(cx.runId, status, counts, Date.now());
     throw e;
   }
+  await cx.durability.barrier();
   const finishedAt = Date.now();
   lineage.finishRun(cx.runId, status, counts, finishedAt);
   bus.publish({ type: "RunFinished", runId: cx.runId, at: finishedAt, status, ...counts, durationMs: finishedAt - started });
-  try {
-    rmSync(resolve(cx.paths.tmp, cx.runId), { recursive: true, force: true });
-  } catch (e) {
-    bus.publish({ type: "TaskLogged", runId: cx.runId, task: "-", at: Date.now(), stream: "log", line: `could not clean ${cx.paths.tmp}/${cx.runId}: ${errorMessage(e)}` });
-  }
+  removeInBackground(resolve(cx.paths.tmp, cx.runId), resolve(cx.paths.tmp, "trash"));
   return { runId: cx.runId, flow: cx.flowName, status, counts, watchedFiles };
 };

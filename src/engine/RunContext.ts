@@ -68,6 +68,8 @@ export interface RunContext {
   readonly executors: ReadonlyMap<string, ExecutorPlugin>;
   readonly outputs: Map<string, TaskOutput>;
   readonly resolved: Map<string, Resolved>;
+  /** Batches fsyncs of new objects ahead of the WAL checkpoint that makes their rows durable. */
+  readonly durability: import("./Durability.js").Durability;
   /** Execution row ids of tasks that started running in this run. */
   readonly executionIds: Map<string, number>;
 }

@@ -3,7 +3,7 @@
  * its executor, moves its outputs into the store, and commits the result to lineage — objects
  * durable first, then the row that names them.
  */
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, existsSync } from "node:fs";
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { CommandTaskSpec, FunctionTaskSpec, TaskContext } from "../dsl/Task.js";
 import type { CommandInput } from "../executors/Executor.js";
@@ -86,7 +86,7 @@ export const runAttempt = async (cx: RunContext, task: string, r: Resolved, atte
   const base = join(cx.paths.tmp, cx.runId, task, `a${attempt}`);
   const outDir = join(base, "out");
   const tmpDir = join(base, "tmp");
-  rmSync(base, { recursive: true, force: true });
+  // Unique per run, task and attempt: nothing to clean first. The whole run's tmp dir goes at the end.
   mkdirSync(outDir, { recursive: true });
   mkdirSync(tmpDir, { recursive: true });
   const log = taskLog(cx, task);
@@ -195,7 +195,8 @@ export const runAttempt = async (cx: RunContext, task: string, r: Resolved, atte
   const tree: OutputTree = { version: 1, value: valueHash, files };
   const outputHash = cx.store.putTree(tree);
   const models = metricsError ? undefined : recordModels(cx, task, recorder.models, outDir, tree);
-  await cx.store.flush();
+  // Durability: objects are fsynced in batches by the engine's durability barrier, before the WAL
+  // checkpoint that makes this row durable (see Durability.ts).
 
   const outputs: (OutputEdge & { kind: "blob" | "tree" })[] = [
     { name: "tree", hash: outputHash, size: files.reduce((s, f) => s + f.size, 0), kind: "tree" },
@@ -218,6 +219,6 @@ export const runAttempt = async (cx: RunContext, task: string, r: Resolved, atte
     task, cacheKey: r.key, finishedAt, durationMs: null, attempts: attempt, outputHash, valueHash, outputs, facts, cache,
     extra: models,
   });
-  rmSync(base, { recursive: true, force: true });
+  cx.durability.committed();
   return { output: makeTaskOutput(cx, task, executionId, outputHash, tree, value) };
 };

@@ -32,6 +32,9 @@ export const openDatabase = (dbPath: string, options: { readonly readonly?: bool
     if (!options.readonly) {
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
+      // Checkpoints are run by the engine's durability barrier, right after it fsyncs the objects
+      // the new rows name: that ordering is what makes "object durable before its row" hold.
+      db.pragma("wal_autocheckpoint = 0");
     }
     db.pragma("foreign_keys = ON");
     if (!options.readonly) migrate(db, dbPath);

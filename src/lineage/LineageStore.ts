@@ -375,6 +375,15 @@ export class LineageStore {
     return dead.map((r) => r.id);
   }
 
+  /** Copies committed WAL content into the database file (syncing the WAL first). */
+  checkpoint(): void {
+    try {
+      this.db.pragma("wal_checkpoint(PASSIVE)");
+    } catch (e) {
+      throw classifySqliteError(e, this.dbPath, busyTimeoutMs());
+    }
+  }
+
   getCode(key: string): string | undefined {
     return (this.stmts.getCode.get(key) as { value: string } | undefined)?.value;
   }

@@ -68,7 +68,13 @@ export class LocalArtifactStore implements ArtifactStore {
     const { hash, size } = options.knownHash ? { hash: options.knownHash, size: statSync(absPath).size } : this.hashFile(absPath);
     const dest = this.pathOf(hash);
     if (existsSync(dest)) {
-      if (options.move) rmSync(absPath, { force: true });
+      if (options.move) {
+        try {
+          unlinkSync(absPath);
+        } catch {
+          /* already gone */
+        }
+      }
       return { hash, size };
     }
     this.ensureDir(dirname(dest));
@@ -120,7 +126,7 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   materialize(tree: OutputTree, destDir: string): void {
-    rmSync(destDir, { recursive: true, force: true });
+    if (existsSync(destDir)) rmSync(destDir, { recursive: true, force: true });
     mkdirSync(destDir, { recursive: true });
     for (const f of tree.files) {
       const target = join(destDir, f.path);
