@@ -66,8 +66,8 @@ const readPackageJson = (file: string): { name?: string; version?: string } | un
   }
 };
 
-/** The version in the package.json of `name` found walking up from a file it resolved to. */
-const packageVersion = (name: string, resolvedPath: string): string => {
+/** The package.json of `name` (walking up from a file it resolved to) and its stat stamp. */
+const packageManifest = (name: string, resolvedPath: string): { readonly file: string; readonly stamp: string } | undefined => {
   const key = `${name}\0${resolvedPath}`;
   if (!manifestPaths.has(key)) {
     let found: string | undefined;
@@ -80,19 +80,44 @@ const packageVersion = (name: string, resolvedPath: string): string => {
     manifestPaths.set(key, found);
   }
   const file = manifestPaths.get(key);
-  if (file === undefined) return "unknown";
-  let stamp = "";
+  if (file === undefined) return undefined;
   try {
     const st = statSync(file);
-    stamp = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+    return { file, stamp: `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}` };
   } catch {
-    return "unknown";
+    return undefined;
   }
-  const hit = versions.get(file);
-  if (hit !== undefined && hit.stamp === stamp) return hit.version;
-  const version = readPackageJson(file)?.version ?? "unknown";
-  versions.set(file, { stamp, version });
+};
+
+/** The installed version of `name`, re-read only when its package.json changed on disk. */
+const packageVersion = (name: string, resolvedPath: string): string => {
+  const m = packageManifest(name, resolvedPath);
+  if (m === undefined) return "unknown";
+  const hit = versions.get(m.file);
+  if (hit !== undefined && hit.stamp === m.stamp) return hit.version;
+  const version = readPackageJson(m.file)?.version ?? "unknown";
+  versions.set(m.file, { stamp: m.stamp, version });
   return version;
+};
+
+/**
+ * A cheap key for caching `codeClosure(graph, fn)` on disk: it changes whenever the closure
+ * could — the function's source, any module of the graph, any imported package's package.json
+ * (by stat) — and costs no parsing, so an unchanged flow's code hashes are found without
+ * loading acorn. (It is coarser than the closure: any edit in the graph changes every task's
+ * key, after which `codeClosure` decides which hashes really changed.)
+ *
+ * @example
+ * const key = codeClosureKey(graph, run);
+ * const closure = cached.get(key) ?? codeClosure(graph, run);
+ */
+export const codeClosureKey = (graph: ModuleGraph, fn: (...args: never[]) => unknown): ContentHash => {
+  const parts: string[] = [`v${CLOSURE_VERSION}`, Function.prototype.toString.call(fn)];
+  for (const m of [...graph.modules.values()].sort((x, y) => (x.path < y.path ? -1 : 1))) {
+    parts.push(`${m.path}\0${m.sourceHash}`);
+    for (const i of m.imports) if (i.kind === "package") parts.push(`${i.name}\0${packageManifest(i.name, i.resolvedPath)?.stamp ?? "none"}`);
+  }
+  return hashString(parts.join("\n"));
 };
 
 /**

@@ -102,7 +102,16 @@ const drain = (port: MessagePort): HookMessage[] => {
  * // watch mode, after an edit:
  * const next = await loadFlowModule("flows/churn.ts", { cacheDir, generation: 2 });
  */
-export const loadFlowModule = async (flowPath: string, opts: LoadFlowOptions): Promise<LoadedModule> => {
+export const loadFlowModule = (flowPath: string, opts: LoadFlowOptions): Promise<LoadedModule> => {
+  // One load at a time: the hooks' reports are drained per load, and two interleaved loads
+  // would each see (and misattribute) the other's errors.
+  const run = queue.then(() => loadNow(flowPath, opts));
+  queue = run.catch(() => undefined);
+  return run;
+};
+let queue: Promise<unknown> = Promise.resolve();
+
+const loadNow = async (flowPath: string, opts: LoadFlowOptions): Promise<LoadedModule> => {
   const file = resolvePath(flowPath);
   let isFile = false;
   try {

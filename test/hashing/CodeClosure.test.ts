@@ -216,4 +216,22 @@ export async function train(): Promise<number> {
     expect(weighEdit!["score"]).not.toBe(lossEdit!["score"]);
     expect(weighEdit!["fit"]).toBe(lossEdit!["fit"]);
   });
+
+  it("keeps the cheap cache key for an unchanged flow and changes it on any module or package edit", async () => {
+    const dir = await makeProject(FILES);
+    const keys = (r: LoadReport) => Object.fromEntries(Object.entries(r.closures!).map(([k, v]) => [k, v.key]));
+    const [first] = await runSteps(dir, [{ load: "flows/closure.ts" }]);
+    const [same, afterSummary, afterPackage] = await runSteps(dir, [
+      { load: "flows/closure.ts", generation: 1 },
+      { write: { "flows/lib/summary.ts": SUMMARY.replace("0)", "1)") } },
+      { load: "flows/closure.ts", generation: 2 },
+      { write: PKG("2.0.0") },
+      { load: "flows/closure.ts", generation: 3 },
+    ]);
+    expect(keys(same!)).toEqual(keys(first!));
+    // Coarse on purpose: summary.ts is only B's, but every key moves; the closure hash decides.
+    expect(afterSummary!.closures!["a"]!.key).not.toBe(same!.closures!["a"]!.key);
+    expect(afterSummary!.closures!["a"]!.hash).toBe(same!.closures!["a"]!.hash);
+    expect(afterPackage!.closures!["b"]!.key).not.toBe(afterSummary!.closures!["b"]!.key);
+  });
 });

@@ -63,8 +63,8 @@ export interface LoadReport {
   readonly modules?: Array<{ path: string; url: string; imports: unknown[]; sourceHash: string }>;
   /** Results of the `call`ed exports: `{ value }` or `{ thrown: stack }`. */
   readonly calls?: Record<string, { value?: unknown; thrown?: string }>;
-  /** `codeClosure` of every function task reachable from the flow's targets and tasks. */
-  readonly closures?: Record<string, { hash: string; bindings: unknown[]; modules: Array<{ path: string; hash: string }>; packages: Array<{ name: string; version: string }> }>;
+  /** `codeClosure` (plus `codeClosureKey` as `key`) of every function task reachable from the flow's targets and tasks. */
+  readonly closures?: Record<string, { key: string; hash: string; bindings: unknown[]; modules: Array<{ path: string; hash: string }>; packages: Array<{ name: string; version: string }> }>;
   /** Whether the flow module's `sameFlowFn` export is the same function as in the previous load. */
   readonly samePackageInstance?: boolean;
   readonly error?: { tag: string; name: string; message: string; stack: string; fields: Record<string, unknown> };
@@ -74,7 +74,7 @@ const CHILD = `
 import { writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 const { loadFlowModule } = await import(${JSON.stringify(DIST_LOADER)});
-const { codeClosure } = await import(${JSON.stringify(DIST_CLOSURE)});
+const { codeClosure, codeClosureKey } = await import(${JSON.stringify(DIST_CLOSURE)});
 const { steps, cacheDir } = JSON.parse(process.argv[1]);
 const out = [];
 let previousFlowFn;
@@ -90,7 +90,7 @@ for (const step of steps) {
     const visit = (t) => { if (tasks.has(t)) return; tasks.add(t); Object.values(depsOf(t)).forEach(visit); };
     [...(r.flow.spec.targets ?? []), ...(r.flow.spec.tasks ?? [])].forEach(visit);
     const closures = {};
-    for (const t of tasks) if (typeof t.spec.run === "function") closures[t.name] = codeClosure(r.graph, t.spec.run);
+    for (const t of tasks) if (typeof t.spec.run === "function") closures[t.name] = { ...codeClosure(r.graph, t.spec.run), key: codeClosureKey(r.graph, t.spec.run) };
     const calls = {};
     for (const name of step.call ?? []) {
       try { calls[name] = { value: await r.exports[name]() }; } catch (e) { calls[name] = { thrown: String(e?.stack ?? e) }; }
