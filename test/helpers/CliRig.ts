@@ -3,7 +3,7 @@
  * run as a child process (vitest's module loader cannot host the engine's own TypeScript loader).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -36,6 +36,10 @@ export interface CliResult {
 export interface RunningCli {
   readonly child: ChildProcess;
   readonly result: Promise<CliResult>;
+  /** stdout so far. */
+  stdout(): string;
+  /** Waits until stdout matches `pattern` (fails if the process exits first). */
+  waitForOutput(pattern: RegExp, deadlineMs?: number): Promise<void>;
 }
 
 export interface CliOptions {
@@ -74,7 +78,17 @@ export const startCairn = (cwd: string, args: ReadonlyArray<string>, options: Cl
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr, events: parseEvents(stdout) }));
   });
-  return { child, result };
+  let exited = false;
+  void result.then(() => (exited = true), () => (exited = true));
+  const waitForOutput = async (pattern: RegExp, deadlineMs = 45_000): Promise<void> => {
+    const until = Date.now() + deadlineMs;
+    while (!pattern.test(stdout)) {
+      if (exited) throw new Error(`cairn exited before printing ${pattern}:\n${stdout}\n${stderr}`);
+      if (Date.now() > until) throw new Error(`cairn did not print ${pattern}:\n${stdout}\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return { child, result, stdout: () => stdout, waitForOutput };
 };
 
 /** Runs `cairn <args>` in `cwd` and waits for it to exit. */
@@ -177,4 +191,22 @@ export const sizeOf = (path: string): number => {
   } catch {
     return -1;
   }
+};
+
+/**
+ * Pids of live processes whose command line mentions `token` (e.g. a project directory that
+ * only that test's task commands name): what "no orphan child processes" is checked against.
+ */
+export const processesMentioning = (token: string): number[] => {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ");
+      if (cmdline.includes(token) && processAlive(Number(entry))) pids.push(Number(entry));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return pids;
 };
