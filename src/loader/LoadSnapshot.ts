@@ -11,6 +11,7 @@ import { hashBytes, hashString, type ContentHash } from "../hashing/ContentHash.
 import { staticImports } from "./ModuleAnalysis.js";
 import type { GraphModule, HookMessage, ModuleGraph, ModuleImport } from "./ModuleGraph.js";
 import { TS_EXTENSIONS } from "./resolveLocal.js";
+import { TRANSFORM_VERSION } from "./TranspileCache.js";
 
 /** Bump when the snapshot's shape or the meaning of its files changes. */
 const SNAPSHOT_VERSION = 1;
@@ -27,6 +28,8 @@ interface SnapshotModule {
 }
 interface Snapshot {
   readonly version: number;
+  /** The transpile options' version: copies made with other options are not reused. */
+  readonly transform: string;
   readonly entry: string;
   /** In the graph's order: entry first. */
   readonly modules: ReadonlyArray<SnapshotModule>;
@@ -60,7 +63,7 @@ const writeAtomic = (file: string, content: string): void => {
 export const readSnapshot = (cacheDir: string, entry: string): { readonly url: string; readonly graph: ModuleGraph } | undefined => {
   try {
     const snap = JSON.parse(readFileSync(snapshotFile(cacheDir, entry), "utf8")) as Snapshot;
-    if (snap.version !== SNAPSHOT_VERSION || snap.entry !== entry || snap.modules.length === 0) return undefined;
+    if (snap.version !== SNAPSHOT_VERSION || snap.transform !== TRANSFORM_VERSION || snap.entry !== entry || snap.modules.length === 0) return undefined;
     for (const [file, stamp] of snap.stamps) if (stampOf(file) !== stamp) return undefined;
     const modules = new Map<string, GraphModule>();
     for (const m of snap.modules) {
@@ -144,7 +147,7 @@ export const writeSnapshot = (
     if (entry === undefined || !visit(entry)) return false;
     // The graph's order (entry first, breadth-first), so both paths report the same graph.
     const ordered = [...graph.modules.keys()].map((p) => written.find((w) => w.path === p)!);
-    const snap: Snapshot = { version: SNAPSHOT_VERSION, entry: graph.entry, modules: ordered, stamps: [...stamps] };
+    const snap: Snapshot = { version: SNAPSHOT_VERSION, transform: TRANSFORM_VERSION, entry: graph.entry, modules: ordered, stamps: [...stamps] };
     writeAtomic(snapshotFile(cacheDir, graph.entry), JSON.stringify(snap));
     return true;
   } catch {

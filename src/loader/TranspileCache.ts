@@ -12,7 +12,7 @@ import { extname, join } from "node:path";
  * with the old options are not reused. (esbuild upgrades need no bump: any esbuild's output
  * for the same source is valid code.)
  */
-const TRANSFORM_VERSION = "cairn-ts-v1";
+export const TRANSFORM_VERSION = "cairn-ts-v1";
 
 /** A syntax error esbuild found, located in the user's source. */
 export class TranspileSyntaxError extends Error {
