@@ -1,9 +1,10 @@
 // `npm run bench`: the core benchmark (bench/core/), then each subsystem benchmark that exists
 // (drift, docker, tracking, tui, hash-file), each in its own process, continuing past failures.
-// Usage: node bench/run.mjs [core] [--quick] [--sizes=100,1000] [--keep]
+// Usage: node bench/run.mjs [core] [--quick] [--sizes=100,1000] [--big-mib=1024] [--keep]
 //   core       only the core benchmark
 //   --quick    N = 100 and 1000 only, fewer repetitions
 //   --sizes=…  the N values of the layered flows (multiples of 10)
+//   --big-mib= size of the large input file (default 1024 = 1 GiB)
 //   --keep     keep the generated projects in the temp dir
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -23,6 +24,8 @@ if (unknown.length) {
 }
 const sizesArg = args.find((a) => a.startsWith("--sizes="));
 const sizes = sizesArg ? sizesArg.slice("--sizes=".length).split(",").map(Number) : undefined;
+const bigArg = args.find((a) => a.startsWith("--big-mib="));
+const bigBytes = bigArg ? Number(bigArg.slice("--big-mib=".length)) * 2 ** 20 : undefined;
 
 /** Runs one script with inherited stdio; resolves its exit code (never rejects). */
 const runScript = (file) =>
@@ -36,7 +39,7 @@ const runScript = (file) =>
   });
 
 const failures = [];
-const coreCode = await runCore({ quick: args.includes("--quick"), sizes, keep: args.includes("--keep") });
+const coreCode = await runCore({ quick: args.includes("--quick"), sizes, bigBytes, keep: args.includes("--keep") });
 if (coreCode !== 0) failures.push("core");
 if (!only.includes("core")) {
   for (const name of OTHERS) {

@@ -15,13 +15,15 @@ const rssFile = path.join(os.tmpdir(), `cairn-bench-rss-${process.pid}.txt`);
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * Runs `argv` in `cwd` with an empty stdin and returns `{ ms, code, stdout, stderr, maxRssMb }`.
- * The wall time spans spawn to exit. Peak RSS comes from GNU time (`%M`, the largest resident set
- * of the process: cairn's node, not its small shell children), which adds one tiny exec (< 1 ms).
+ * Runs `argv` in `cwd` with an empty stdin and returns `{ ms, code, stdout, stderr, maxRssMb, cpuMs }`.
+ * The wall time spans spawn to exit. GNU time, when present, adds one tiny exec (< 1 ms) and gives
+ * the peak RSS (`%M`: the largest resident set among the process and its waited-for children,
+ * i.e. cairn's node, not its small shell children) and the CPU time (`%U + %S`, 10 ms resolution,
+ * children included): on a loaded machine CPU time moves less than wall time.
  */
 export const runProcess = (argv, cwd, env = {}) =>
   new Promise((resolve, reject) => {
-    const full = GNU_TIME ? [GNU_TIME, "-f", "%M", "-o", rssFile, ...argv] : argv;
+    const full = GNU_TIME ? [GNU_TIME, "-f", "%M %U %S", "-o", rssFile, ...argv] : argv;
     const t0 = performance.now();
     const child = spawn(full[0], full.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     const out = [];
@@ -32,11 +34,14 @@ export const runProcess = (argv, cwd, env = {}) =>
     child.on("close", (code) => {
       const ms = performance.now() - t0;
       let maxRssMb = null;
+      let cpuMs = null;
       if (GNU_TIME) {
-        const kb = Number(fs.readFileSync(rssFile, "utf8").trim().split("\n").pop());
+        // The last line: GNU time prints "Command exited with non-zero status" above it on failure.
+        const [kb, user, sys] = fs.readFileSync(rssFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
         if (Number.isFinite(kb)) maxRssMb = kb / 1024;
+        if (Number.isFinite(user) && Number.isFinite(sys)) cpuMs = (user + sys) * 1000;
       }
-      resolve({ ms, code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), maxRssMb });
+      resolve({ ms, code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), maxRssMb, cpuMs });
     });
   });
 
@@ -83,3 +88,23 @@ export const stats = (samples) => ({
   max: Math.max(...samples),
   samples: samples.map((x) => Math.round(x * 10) / 10),
 });
+
+/**
+ * Collects the runs of one measurement; `summary()` gives the wall-time stats plus the median CPU
+ * time and the peak RSS over the runs (null without GNU time).
+ */
+export const series = () => {
+  const wall = [];
+  const cpu = [];
+  const rss = [];
+  return {
+    wall,
+    add(res) {
+      wall.push(res.ms);
+      if (res.cpuMs !== null) cpu.push(res.cpuMs);
+      if (res.maxRssMb !== null) rss.push(res.maxRssMb);
+      return res;
+    },
+    summary: () => ({ ...stats(wall), cpuMedian: cpu.length ? median(cpu) : null, peakRssMb: rss.length ? Math.max(...rss) : null }),
+  };
+};

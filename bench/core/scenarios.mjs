@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CAIRN_BIN, expectCounts, runCairn, runProcess, stats } from "./measure.mjs";
+import { CAIRN_BIN, expectCounts, runCairn, runProcess, series } from "./measure.mjs";
 import { coneSize, makeBigFileProject, makeLayeredProject } from "./project.mjs";
 
 /** FileHasher trusts a stat-cache entry only when the file is older than this at hashing time. */
@@ -11,15 +11,14 @@ const RACY_WINDOW_MS = 2100;
 
 /** `node -e 0` and `node bin/cairn.js --version`: the floor every run pays. */
 export const startup = async (reps) => {
-  const nodeMs = [];
-  const versionMs = [];
+  const nodeE0 = series();
+  const version = series();
   for (let r = 0; r < reps; r++) {
-    nodeMs.push((await runProcess([process.execPath, "-e", "0"], process.cwd())).ms);
-    const v = await runProcess([process.execPath, CAIRN_BIN, "--version"], process.cwd());
+    nodeE0.add(await runProcess([process.execPath, "-e", "0"], process.cwd()));
+    const v = version.add(await runProcess([process.execPath, CAIRN_BIN, "--version"], process.cwd()));
     if (v.code !== 0) throw new Error(`cairn --version exited ${v.code}: ${v.stderr}`);
-    versionMs.push(v.ms);
   }
-  return { nodeE0: stats(nodeMs), cairnVersion: stats(versionMs) };
+  return { nodeE0: nodeE0.summary(), cairnVersion: version.summary() };
 };
 
 /**
@@ -31,44 +30,37 @@ export const layered = async ({ dir, kind, n, reps, log }) => {
   const { flow, firstSource, width } = makeLayeredProject(dir, kind, n);
   const cone = coneSize(width);
   const store = path.join(dir, ".cairn");
+  const what = `${kind} N=${n}`;
+  const ms = (s) => s.wall.map((x) => x.toFixed(0)).join(" ");
   await sleep(RACY_WINDOW_MS); // sources older than the racy window, as in a real project
-  const rss = [];
-  const cold = [];
+  const cold = series();
   for (let r = 0; r < reps.cold; r++) {
     fs.rmSync(store, { recursive: true, force: true });
-    const res = await runCairn(dir, flow);
-    expectCounts(`${kind} N=${n} cold`, res.counts, { executed: n, cached: 0 });
-    cold.push(res.ms);
-    rss.push(res.maxRssMb);
-    log(`  ${kind} N=${n} cold #${r + 1}: ${res.ms.toFixed(0)} ms, ${res.maxRssMb?.toFixed(0)} MB`);
+    const res = cold.add(await runCairn(dir, flow));
+    expectCounts(`${what} cold`, res.counts, { executed: n, cached: 0 });
+    log(`  ${what} cold #${r + 1}: ${res.ms.toFixed(0)} ms, ${res.maxRssMb?.toFixed(0)} MB`);
   }
   const noopCheck = await runCairn(dir, flow, { json: true });
-  expectCounts(`${kind} N=${n} no-op (--json)`, noopCheck.counts, { executed: 0, cached: n });
-  const noop = [];
+  expectCounts(`${what} no-op (--json)`, noopCheck.counts, { executed: 0, cached: n });
+  const noop = series();
   for (let r = 0; r < reps.warm; r++) {
-    const res = await runCairn(dir, flow);
-    expectCounts(`${kind} N=${n} no-op`, res.counts, { executed: 0, cached: n });
-    noop.push(res.ms);
-    rss.push(res.maxRssMb);
+    const res = noop.add(await runCairn(dir, flow));
+    expectCounts(`${what} no-op`, res.counts, { executed: 0, cached: n });
   }
-  log(`  ${kind} N=${n} no-op: ${noop.map((x) => x.toFixed(0)).join(" ")} ms`);
+  log(`  ${what} no-op: ${ms(noop)} ms`);
   fs.appendFileSync(firstSource, "appended line 0\n");
   const incCheck = await runCairn(dir, flow, { json: true });
-  expectCounts(`${kind} N=${n} incremental (--json)`, incCheck.counts, { executed: cone, cached: n - cone });
-  const incremental = [];
+  expectCounts(`${what} incremental (--json)`, incCheck.counts, { executed: cone, cached: n - cone });
+  const incremental = series();
   for (let r = 0; r < reps.warm; r++) {
     fs.appendFileSync(firstSource, `appended line ${r + 1}\n`);
-    const res = await runCairn(dir, flow);
-    expectCounts(`${kind} N=${n} incremental`, res.counts, { executed: cone, cached: n - cone });
-    incremental.push(res.ms);
-    rss.push(res.maxRssMb);
+    const res = incremental.add(await runCairn(dir, flow));
+    expectCounts(`${what} incremental`, res.counts, { executed: cone, cached: n - cone });
   }
-  log(`  ${kind} N=${n} incremental (${cone} tasks): ${incremental.map((x) => x.toFixed(0)).join(" ")} ms`);
-  return {
-    kind, n, width, cone,
-    cold: stats(cold), noop: stats(noop), incremental: stats(incremental),
-    peakRssMb: rss.every((x) => x !== null) ? Math.max(...rss) : null,
-  };
+  log(`  ${what} incremental (${cone} tasks): ${ms(incremental)} ms`);
+  const summaries = { cold: cold.summary(), noop: noop.summary(), incremental: incremental.summary() };
+  const rss = Object.values(summaries).map((x) => x.peakRssMb);
+  return { kind, n, width, cone, ...summaries, peakRssMb: rss.includes(null) ? null : Math.max(...rss) };
 };
 
 /**
@@ -78,30 +70,32 @@ export const layered = async ({ dir, kind, n, reps, log }) => {
  */
 export const bigFile = async ({ dir, bytes, reps, log }) => {
   const p = makeBigFileProject(dir, bytes);
+  const mib = (bytes / 2 ** 20).toFixed(0);
   // One store per flow: resetting one for a cold run must not drop the other's cache entries.
   const storeOf = (flow) => path.join(dir, `.cairn-${path.parse(flow).name}`);
   const run = (flow, json = false) => runCairn(dir, flow, { json, env: { CAIRN_STORE: storeOf(flow) } });
   try {
     await sleep(RACY_WINDOW_MS);
-    const coldBig = [];
-    const coldSmall = [];
+    const coldBig = series();
+    const coldSmall = series();
     for (let r = 0; r < reps.cold; r++) {
       for (const [flow, into] of [[p.smallFlow, coldSmall], [p.bigFlow, coldBig]]) {
         fs.rmSync(storeOf(flow), { recursive: true, force: true });
         const res = await run(flow);
         expectCounts(`${flow} cold`, res.counts, { executed: 1, cached: 0 });
-        into.push(res.ms);
+        into.add(res);
       }
     }
-    const hashMs = stats(coldBig).median - stats(coldSmall).median;
-    log(`  1 GiB cold: ${coldBig.map((x) => x.toFixed(0)).join(" ")} ms vs 1 B: ${coldSmall.map((x) => x.toFixed(0)).join(" ")} ms`);
-    const noopBig = [];
-    const noopSmall = [];
+    const ms = (x) => x.wall.map((v) => v.toFixed(0)).join(" ");
+    const hashMs = coldBig.summary().median - coldSmall.summary().median;
+    log(`  ${mib} MiB input cold: ${ms(coldBig)} ms vs 1 B: ${ms(coldSmall)} ms`);
+    const noopBig = series();
+    const noopSmall = series();
     for (let r = 0; r < reps.warm; r++) {
       for (const [flow, into] of [[p.smallFlow, noopSmall], [p.bigFlow, noopBig]]) {
         const res = await run(flow);
         expectCounts(`${flow} no-op`, res.counts, { executed: 0, cached: 1 });
-        into.push(res.ms);
+        into.add(res);
       }
     }
     const touch = () => {
@@ -111,21 +105,23 @@ export const bigFile = async ({ dir, bytes, reps, log }) => {
     touch();
     const touchCheck = await run(p.bigFlow, true);
     expectCounts(`touch big.bin + rerun (--json)`, touchCheck.counts, { executed: 0, cached: 1 });
-    const touched = [];
+    const touched = series();
     for (let r = 0; r < reps.cold; r++) {
       touch();
       const res = await run(p.bigFlow);
       expectCounts(`touch big.bin + rerun`, res.counts, { executed: 0, cached: 1 });
-      touched.push(res.ms);
+      touched.add(res);
     }
-    log(`  1 GiB no-op: ${noopBig.map((x) => x.toFixed(0)).join(" ")} ms vs ${noopSmall.map((x) => x.toFixed(0)).join(" ")} ms; touch+rerun ${touched.map((x) => x.toFixed(0)).join(" ")} ms`);
+    log(`  ${mib} MiB input no-op: ${ms(noopBig)} ms vs ${ms(noopSmall)} ms; touch+rerun ${ms(touched)} ms`);
     return {
       bytes,
-      coldWith: stats(coldBig), coldWithout: stats(coldSmall),
+      coldWith: coldBig.summary(), coldWithout: coldSmall.summary(),
       firstHashMs: hashMs, firstHashGBps: hashMs > 0 ? bytes / 1e9 / (hashMs / 1e3) : null,
-      noopWith: stats(noopBig), noopWithout: stats(noopSmall),
-      noopDeltaMs: stats(noopBig).median - stats(noopSmall).median,
-      touchRerun: stats(touched),
+      // The same difference from the fastest runs: less sensitive to other load on the machine.
+      firstHashMinMs: coldBig.summary().min - coldSmall.summary().min,
+      noopWith: noopBig.summary(), noopWithout: noopSmall.summary(),
+      noopDeltaMs: noopBig.summary().median - noopSmall.summary().median,
+      touchRerun: touched.summary(),
     };
   } finally {
     fs.rmSync(p.big, { force: true });
