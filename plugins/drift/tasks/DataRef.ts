@@ -9,10 +9,18 @@ import { join } from "node:path";
 /** A dataset reference accepted by validate and driftCheck. */
 export type DataRef = InputSpec | Task<unknown>;
 
-/** The `inputs` and `deps` of a task reading the given data refs under their keys. */
-export const bindData = (refs: Readonly<Record<string, DataRef>>): { inputs: Record<string, InputSpec>; deps: Record<string, Task<unknown>> } => {
+/**
+ * The `inputs` and `deps` of a task reading the given data refs under their keys. `after` adds
+ * tasks that must succeed first (e.g. validation before a drift check) as deps `after_0`, …;
+ * their values are not read, but a change in them reruns this task, which is what ordering means.
+ */
+export const bindData = (
+  refs: Readonly<Record<string, DataRef>>,
+  after: ReadonlyArray<Task<unknown>> = [],
+): { inputs: Record<string, InputSpec>; deps: Record<string, Task<unknown>> } => {
   const inputs: Record<string, InputSpec> = {};
   const deps: Record<string, Task<unknown>> = {};
+  after.forEach((t, i) => (deps[`after_${i}`] = t));
   for (const [key, ref] of Object.entries(refs)) {
     if (isTask(ref)) deps[key] = ref;
     else inputs[key] = ref;

@@ -22,6 +22,8 @@ export interface DriftCheckOptions extends DriftSettingsInput {
   readonly onDrift?: "fail" | "warn" | "continue";
   /** Column types for both datasets (otherwise inferred; declare them when inference could disagree). */
   readonly types?: Readonly<Record<string, ColumnType>>;
+  /** Tasks that must succeed before this one (e.g. a validate task before a drift check). */
+  readonly after?: ReadonlyArray<Task<unknown>>;
   /** Loading options (format, delimiter, missing tokens, file inside an upstream directory). */
   readonly load?: Omit<LoadOptions, "types" | "onInvalid" | "allowEmpty">;
 }
@@ -51,7 +53,7 @@ const checkOptions = (name: string, o: DriftCheckOptions): void => {
  */
 export const driftCheck = (name: string, options: DriftCheckOptions): Task<DriftReport> => {
   checkOptions(name, options);
-  const { inputs, deps } = bindData({ reference: options.reference, current: options.current });
+  const { inputs, deps } = bindData({ reference: options.reference, current: options.current }, options.after);
   const params = {
     features: options.features ?? null,
     numeric: options.numeric ?? "auto",

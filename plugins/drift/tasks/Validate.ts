@@ -20,6 +20,8 @@ export interface ValidateOptions {
   readonly columns?: ColumnPolicy;
   /** "fail" (default): violations fail the task. "warn": they are logged and reported only. */
   readonly onFail?: "fail" | "warn";
+  /** Tasks that must succeed before this one (e.g. a validate task before a drift check). */
+  readonly after?: ReadonlyArray<Task<unknown>>;
   /** Loading options (format, delimiter, missing tokens, file inside an upstream directory). */
   readonly load?: Omit<LoadOptions, "types" | "onInvalid" | "allowEmpty">;
 }
@@ -54,7 +56,7 @@ export const validationReport = (dataset: Dataset, violations: ReadonlyArray<Vio
  */
 export const validate = (name: string, options: ValidateOptions): Task<ValidationReport> => {
   checkSchema(name, options.schema, options.rows, options.columns);
-  const { inputs, deps } = bindData({ data: options.data });
+  const { inputs, deps } = bindData({ data: options.data }, options.after);
   const types = Object.fromEntries(
     Object.entries(options.schema).flatMap(([col, rule]) => (rule.type === undefined ? [] : [[col, rule.type]])),
   ) as Record<string, ColumnType>;
