@@ -4,7 +4,8 @@
  * generations, and a report of every local module and import back to the main thread.
  */
 import { readFileSync } from "node:fs";
-import { extname } from "node:path";
+import { extname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import { packageNameOf } from "./LoaderErrors.js";
 import type { HookConfig, HookInitData, HookMessage } from "./ModuleGraph.js";
@@ -89,9 +90,10 @@ export const resolve = async (specifier: string, context: ResolveContext, next: 
   drainConfig();
   const parentURL = context.parentURL;
   if (parentURL === loaderURL && specifier.startsWith("file:")) {
-    // A flow entry: FlowLoader imports it by its full URL (with the generation query).
+    // A flow entry: FlowLoader imports it by its full URL (with the generation query). Snapshot
+    // copies (LoadSnapshot) are imported the same way but are already resolved: not tracked.
     const r = await next(specifier, context);
-    local.add(r.url);
+    if (!r.url.startsWith(pathToFileURL(join(cacheDir, "run")).href + "/")) local.add(r.url);
     return r;
   }
   if (parentURL === undefined || !local.has(parentURL)) return next(specifier, context);
@@ -116,12 +118,19 @@ export const resolve = async (specifier: string, context: ResolveContext, next: 
     reportImportError(parentURL, specifier, firstLine(e));
     throw e;
   }
+  if (specifier.startsWith("#") && r.url.startsWith("file:") && !inNodeModules(r.url)) {
+    // Subpath imports (`#lib/x`, package.json "imports") of the user's own package are local code.
+    const url = withGeneration(r.url, parentURL);
+    local.add(url);
+    post({ type: "import", parentURL, url, import: { kind: "local", specifier, path: pathOfURL(url) } });
+    return { ...r, url };
+  }
   if (r.url.startsWith("file:")) {
     post({
       type: "import",
       parentURL,
       url: r.url,
-      import: { kind: "package", specifier, name: specifier.startsWith("#") ? specifier : packageNameOf(specifier), resolvedPath: pathOfURL(r.url) },
+      import: { kind: "package", specifier, name: packageNameOf(specifier), resolvedPath: pathOfURL(r.url) },
     });
   }
   return r;

@@ -110,6 +110,25 @@ describe("loadFlowModule", () => {
     expect(util).toBeDefined();
   });
 
+  it("treats package.json subpath imports (#lib/...) as local modules, re-evaluated per generation", async () => {
+    const dir = await makeProject({
+      "package.json": `{ "name": "proj", "type": "module", "imports": { "#lib/*": "./flows/lib/*.ts" } }`,
+      "flows/f.ts": `import { flow } from "cairn";\nimport { scale } from "#lib/math";\nexport const v = () => scale(1);\nexport default flow("f", {});\n`,
+      "flows/lib/math.ts": MATH,
+    });
+    const [first, second] = await runSteps(dir, [
+      { load: "flows/f.ts", generation: 1, call: ["v"] },
+      { write: { "flows/lib/math.ts": MATH.replace("= 2", "= 7") } },
+      { load: "flows/f.ts", generation: 2, call: ["v"] },
+    ]);
+    expect([first!.calls?.["v"]?.value, second!.calls?.["v"]?.value]).toEqual([2, 7]);
+    expect(first!.modules!.find((m) => m.path === join(dir, "flows/f.ts"))!.imports).toContainEqual({
+      kind: "local",
+      specifier: "#lib/math",
+      path: join(dir, "flows/lib/math.ts"),
+    });
+  });
+
   it("maps stack traces of user code back to the .ts file and line", async () => {
     const dir = await makeProject({
       "flows/f.ts": `import { flow } from "cairn";\nimport { boom } from "./lib/boom";\n\nexport const fail = () => boom();\nexport default flow("f", {});\n`,
