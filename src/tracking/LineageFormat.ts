@@ -72,11 +72,13 @@ export const renderDownstream = (heading: string, d: DownstreamImpact): string =
 };
 
 const esc = (s: string): string => s.replace(/"/g, "'");
+// Mermaid breaks lines inside a label with <br/>, not "\n".
+const mermaidLabel = (s: string): string => esc(s).replace(/\n/g, "<br/>");
 
 /** A Mermaid flowchart of executions and files (`--format mermaid`). */
 export const renderMermaid = (g: { nodes: ReadonlyArray<{ id: string; label: string; shape: "task" | "file" | "model" }>; edges: ReadonlyArray<{ from: string; to: string }> }): string => {
   const shape = (n: { id: string; label: string; shape: string }) =>
-    n.shape === "file" ? `${n.id}[("${esc(n.label)}")]` : n.shape === "model" ? `${n.id}{{"${esc(n.label)}"}}` : `${n.id}["${esc(n.label)}"]`;
+    n.shape === "file" ? `${n.id}[("${mermaidLabel(n.label)}")]` : n.shape === "model" ? `${n.id}{{"${mermaidLabel(n.label)}"}}` : `${n.id}["${mermaidLabel(n.label)}"]`;
   return ["graph LR", ...g.nodes.map((n) => `  ${shape(n)}`), ...g.edges.map((e) => `  ${e.from} --> ${e.to}`)].join("\n") + "\n";
 };
 

@@ -43,10 +43,12 @@ export const modelsShowCommand = async (text: string, opts: { json?: boolean; li
   });
 };
 
-const changeText = (c: AliasChange, verb: string): string =>
+const changeText = (c: AliasChange, verb: "promoted" | "rolled back"): string =>
   !c.changed
     ? `${c.model}@${c.to} already holds ${c.alias}; nothing changed`
-    : `${c.model}: ${c.alias} ${verb} ${c.from === null ? "" : `${c.from} -> `}${c.to}`;
+    : verb === "promoted"
+      ? `${c.model}@${c.to} is now ${c.alias}${c.from === null ? "" : ` (was ${c.from})`}`
+      : `${c.model}: ${c.alias} rolled back from ${c.from} to ${c.to}`;
 
 export const modelsPromoteCommand = async (model: string, versionText: string, raw: Record<string, unknown>, storeOpt: string | undefined): Promise<number> => {
   const opts = raw as { to?: string; reason?: string; require?: string[]; json?: boolean };
@@ -60,7 +62,7 @@ export const modelsPromoteCommand = async (model: string, versionText: string, r
     const version = resolveVersion(store.db, model, versionText);
     const change = promote(store, { model, version, alias: opts.to ?? "production", reason: opts.reason ?? null, require });
     if (opts.json) printJson(change);
-    else print(changeText(change, "promoted:"));
+    else print(changeText(change, "promoted"));
     return ExitCode.Ok;
   });
 };
@@ -76,7 +78,7 @@ export const modelsRollbackCommand = async (model: string, raw: Record<string, u
       reason: opts.reason ?? null,
     });
     if (opts.json) printJson(change);
-    else print(changeText(change, "rolled back:"));
+    else print(changeText(change, "rolled back"));
     return ExitCode.Ok;
   });
 };
