@@ -125,9 +125,11 @@ export const runContainer = async (a: ContainerRunArgs): Promise<CommandResult> 
     splitOut.end();
     splitErr.end();
     if (aborted) return { exitCode: null, signal: "SIGKILL", tail: tail.value };
+    const exitCode = status.StatusCode;
+    if (exitCode === 0) return { exitCode, signal: null, tail: tail.value };
+    // Only a failed container can have been OOM-killed in a way that matters: ask only then.
     const info = await engineCall("inspect container", task, address, () => container.inspect());
-    const exitCode = info.State.ExitCode ?? status.StatusCode;
-    if (exitCode !== 0 && info.State.OOMKilled) {
+    if (info.State.OOMKilled) {
       const memory = req.resources.memory === undefined ? undefined : String(req.resources.memory);
       throw new DockerOomError({ task, memory, tail: tail.value });
     }

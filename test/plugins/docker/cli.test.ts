@@ -3,6 +3,7 @@
  * cache hits that start no container, image edits, failures, timeout and Ctrl-C.
  */
 import { copyFile, writeFile } from "node:fs/promises";
+import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
 import {
@@ -14,7 +15,7 @@ import {
   makeProject,
   type Project,
 } from "../../helpers/CliRig.js";
-import { BUSYBOX_BINARY, describeWithDocker, engine, ensureBusyboxImage } from "./rig.js";
+import { BUSYBOX_BINARY, describeWithDocker, engine, ensureBusyboxImage, tempDir } from "./rig.js";
 
 const DOCKERFILE = ["FROM scratch", "COPY busybox /bin/busybox", 'RUN ["/bin/busybox", "--install", "-s", "/bin"]', "ENV PATH=/bin", ""].join("\n");
 
@@ -153,5 +154,45 @@ describeWithDocker("docker executor through `cairn run`", () => {
     expect(r.code).not.toBe(0);
     expect(r.events).toContainEqual(expect.objectContaining({ type: "TaskCancelled", task: "train" }));
     expect(await remaining(p.dir)).toEqual([]);
+  });
+  it("retries a task under its retry policy when the engine answers with a transient 5xx", async () => {
+    // A flaky engine cannot be summoned on demand, so a real proxy in front of the real socket
+    // answers the first "create container" with 503 and forwards everything else unchanged.
+    const socket = join(await tempDir("flaky"), "engine.sock");
+    let refused = 0;
+    const proxy = createServer((client) => {
+      const upstream = connect("/var/run/docker.sock");
+      client.on("data", (chunk: Buffer) => {
+        const head = chunk.subarray(0, 200).toString("latin1");
+        if (refused === 0 && head.startsWith("POST ") && head.includes("/containers/create")) {
+          refused++;
+          const body = '{"message":"engine is restarting"}';
+          client.end(`HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+          upstream.destroy();
+          return;
+        }
+        upstream.write(chunk);
+      });
+      upstream.on("data", (d) => client.write(d));
+      upstream.on("end", () => client.end());
+      client.on("close", () => upstream.destroy());
+      upstream.on("error", () => client.destroy());
+      client.on("error", () => upstream.destroy());
+    });
+    await new Promise<void>((done) => proxy.listen(socket, done));
+    try {
+      const flow = FLOW.replace('docker({ build: { context: "image" } })', `docker({ build: { context: "image" }, host: "unix://${socket}" })`)
+        .replace('const prep = task("prep", {', 'const prep = task("prep", {\n  retry: { attempts: 2, delay: "10ms" },')
+        .replace("targets: [train]", "targets: [prep]");
+      const p = await dockerProject(flow);
+      const r = await p.run();
+      expect(r.code, describeResult(r)).toBe(0);
+      expect(refused).toBe(1);
+      expect(r.events).toContainEqual(expect.objectContaining({ type: "TaskRetrying", task: "prep" }));
+      expect(r.events).toContainEqual(expect.objectContaining({ type: "TaskSucceeded", task: "prep", attempts: 2 }));
+      expect(await remaining(p.dir)).toEqual([]);
+    } finally {
+      proxy.close();
+    }
   });
 });
