@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, describeResult, finished, makeProject, processAlive, processesMentioning, tasksWith, waitForFile, type Project } from "../helpers/CliRig.js";
-import { gateCmd, sq } from "../helpers/Gates.js";
+import { gateCmd, shPath } from "../helpers/Gates.js";
 import { withDb } from "../helpers/StoreInspect.js";
 
 beforeAll(assertBuilt);
@@ -29,8 +29,8 @@ describe("resource pools and concurrency", () => {
     const m = markers(p);
     // A gpu task takes an exclusive lock directory; finding it taken means two gpu tasks overlapped.
     const gpuCmd = (t: string) =>
-      `if ! mkdir ${sq(m.file("gpu.lock"))}; then echo ${t} >> ${sq(m.file("overlaps"))}; fi; ` +
-      `${gateCmd(m.started(t), m.release(t))}; rmdir ${sq(m.file("gpu.lock"))}; echo ${t} >> ${sq(m.file("gpu.order"))}`;
+      `if ! mkdir ${shPath(m.file("gpu.lock"))}; then echo ${t} >> ${shPath(m.file("overlaps"))}; fi; ` +
+      `${gateCmd(m.started(t), m.release(t))}; rmdir ${shPath(m.file("gpu.lock"))}; echo ${t} >> ${shPath(m.file("gpu.order"))}`;
     const tasks = { g1: gpuCmd("g1"), g2: gpuCmd("g2"), w1: gateCmd(m.started("w1"), m.release("w")), w2: gateCmd(m.started("w2"), m.release("w")) };
     await p.write({ "flow.ts": flowOf(tasks, { g1: "resources: { gpu: 1 }", g2: "resources: { gpu: 1 }" }) });
     const run = p.start(["run", "flow.ts", "--json", "--resources", "gpu=1", "--concurrency", "4"]);
@@ -56,8 +56,8 @@ describe("resource pools and concurrency", () => {
     const m = markers(p);
     mkdirSync(m.file("running"));
     const cmd = (t: string) =>
-      `touch ${sq(m.file(`running/${t}`))}; ls ${sq(m.file("running"))} | wc -l >> ${sq(m.file("counts"))}; ` +
-      `${gateCmd(m.started(t), m.release(t))}; rm ${sq(m.file(`running/${t}`))}`;
+      `touch ${shPath(m.file(`running/${t}`))}; ls ${shPath(m.file("running"))} | wc -l >> ${shPath(m.file("counts"))}; ` +
+      `${gateCmd(m.started(t), m.release(t))}; rm ${shPath(m.file(`running/${t}`))}`;
     const names = ["t1", "t2", "t3", "t4", "t5"];
     await p.write({ "flow.ts": flowOf(Object.fromEntries(names.map((n) => [n, cmd(n)]))) });
     const run = p.start(["run", "flow.ts", "--json", "--concurrency", "2"]);
@@ -82,7 +82,7 @@ describe("failures and timeouts", () => {
   it("kills a command task that outlives its timeout and reports a timeout", async () => {
     const p = await makeProject();
     const m = markers(p);
-    await p.write({ "flow.ts": flowOf({ slow: `echo $$ > ${sq(m.file("slow.pid"))}; exec sleep 600` }, { slow: `timeout: "1s"` }) });
+    await p.write({ "flow.ts": flowOf({ slow: `echo $$ > ${shPath(m.file("slow.pid"))}; exec sleep 600` }, { slow: `timeout: "1s"` }) });
     const r = await p.run();
     expect(r.code, describeResult(r)).toBe(1);
     expect(r.events.find((e) => e.type === "TaskFailed")).toMatchObject({ task: "slow", error: "TaskTimeoutError" });
@@ -96,8 +96,8 @@ describe("failures and timeouts", () => {
     const m = markers(p);
     const tasks = {
       busy: gateCmd(m.started("busy"), m.release("never")),
-      bad: `while [ ! -e ${sq(m.started("busy"))} ]; do sleep 0.02; done; echo broken >&2; exit 4`,
-      later: `echo ran > ${sq(m.file("later.ran"))}`,
+      bad: `while [ ! -e ${shPath(m.started("busy"))} ]; do sleep 0.02; done; echo broken >&2; exit 4`,
+      later: `echo ran > ${shPath(m.file("later.ran"))}`,
     };
     await p.write({ "flow.ts": flowOf(tasks, { later: "deps: { bad, busy }" }) });
     const r = await p.run(["--concurrency", "2"]);

@@ -3,16 +3,25 @@
  * ("the task has started") instead of sleeping, and release tasks when they choose.
  */
 
+import { basename, dirname } from "node:path";
+
 /** Shell-quotes one word for `sh -c`. */
 export const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * A shell word for `path` that, read as plain text (quotes kept inside), names no existing file. Why: cairn treats
+ * every word of a command that names an existing file as a script in the task's cache key, so a
+ * marker or log file the task writes would change the key of the next run.
+ */
+export const shPath = (path: string): string => `${sq(dirname(path))}/${sq(basename(path))}`;
 
 /**
  * A shell command that announces it started (creates `started`, holding its pid), then waits
  * until `release` exists. `$$` is the pid of the `sh` running the command.
  */
 export const gateCmd = (started: string, release: string, then = ""): string =>
-  `echo $$ > ${sq(started)}.tmp && mv ${sq(started)}.tmp ${sq(started)}; ` +
-  `while [ ! -e ${sq(release)} ]; do sleep 0.02; done${then ? `; ${then}` : ""}`;
+  `echo $$ > ${shPath(`${started}.tmp`)} && mv ${shPath(`${started}.tmp`)} ${shPath(started)}; ` +
+  `while [ ! -e ${shPath(release)} ]; do sleep 0.02; done${then ? `; ${then}` : ""}`;
 
 /**
  * Source of a helper module for function tasks (write it to `lib/gate.ts`): `started(path)`
