@@ -15,6 +15,8 @@ import type { NormalisedOptions } from "./DockerOptions.js";
 
 /** How many lines a failure message shows. */
 const TAIL_LINES = 20;
+/** Longest wait for the last output after the container exited. */
+const STREAM_DRAIN_MS = 10_000;
 
 /** What a run needs besides the request. */
 export interface ContainerRunArgs {
@@ -121,7 +123,11 @@ export const runContainer = async (a: ContainerRunArgs): Promise<CommandResult> 
     if (aborted) container.kill({ signal: "SIGKILL" }).catch(() => undefined);
 
     const status = await engineCall("wait for container", task, address, () => exited);
-    await streamEnded;
+    // The attach stream ends right after the exit once buffered output is delivered; the bound
+    // only keeps an engine that never closes it from hanging the run.
+    let bound: NodeJS.Timeout | undefined;
+    await Promise.race([streamEnded, new Promise<void>((done) => (bound = setTimeout(done, STREAM_DRAIN_MS)))]);
+    clearTimeout(bound);
     splitOut.end();
     splitErr.end();
     if (aborted) return { exitCode: null, signal: "SIGKILL", tail: tail.value };
