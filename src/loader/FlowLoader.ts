@@ -17,7 +17,8 @@ import {
   FlowSyntaxError,
   type FlowLoadError,
 } from "./LoaderErrors.js";
-import { buildGraph, type HookConfig, type HookInitData, type HookMessage, type ModuleGraph } from "./ModuleGraph.js";
+import { hashBytes } from "../hashing/ContentHash.js";
+import type { GraphModule, HookConfig, HookInitData, HookMessage, ModuleGraph } from "./ModuleGraph.js";
 import { readSnapshot, writeSnapshot } from "./LoadSnapshot.js";
 import { pathOfURL } from "./resolveLocal.js";
 
@@ -216,3 +217,23 @@ const safeRead = <A>(path: string, f: (source: string) => A): A | undefined => {
 
 const frameOf = (file: string, line: number, column: number): string =>
   safeRead(file, (s) => codeFrame(s, line, column)) ?? "";
+
+/** Builds the graph reachable from `entryURL` out of everything the hooks reported so far. */
+const buildGraph = (
+  entryURL: string,
+  modules: ReadonlyMap<string, Extract<HookMessage, { type: "module" }>>,
+  importsByParent: ReadonlyMap<string, ReadonlyArray<Extract<HookMessage, { type: "import" }>>>,
+): ModuleGraph => {
+  const out = new Map<string, GraphModule>();
+  const queue = [entryURL];
+  let entry = "";
+  for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
+    const m = modules.get(url);
+    if (m === undefined || out.has(m.path)) continue;
+    if (entry === "") entry = m.path;
+    const imports = importsByParent.get(url) ?? [];
+    out.set(m.path, { path: m.path, url: m.url, code: m.code, sourceHash: hashBytes(m.source), imports: imports.map((i) => i.import) });
+    for (const i of imports) if (i.import.kind === "local") queue.push(i.url);
+  }
+  return { entry, modules: out };
+};

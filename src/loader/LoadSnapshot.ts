@@ -9,9 +9,8 @@ import { dirname, extname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { hashBytes, hashString, type ContentHash } from "../hashing/ContentHash.js";
 import { staticImports } from "./ModuleAnalysis.js";
-import type { GraphModule, HookMessage, ModuleGraph, ModuleImport } from "./ModuleGraph.js";
+import { TRANSFORM_VERSION, type GraphModule, type HookMessage, type ModuleGraph, type ModuleImport } from "./ModuleGraph.js";
 import { TS_EXTENSIONS } from "./resolveLocal.js";
-import { TRANSFORM_VERSION } from "./TranspileCache.js";
 
 /** Bump when the snapshot's shape or the meaning of its files changes. */
 const SNAPSHOT_VERSION = 1;

@@ -2,7 +2,7 @@
  * The graph of the user's local modules a flow load evaluated: what the code-closure hash and
  * watch mode need to know about each file, reported by the loader hooks.
  */
-import { hashBytes, type ContentHash } from "../hashing/ContentHash.js";
+import type { ContentHash } from "../hashing/ContentHash.js";
 
 /** One import of a local module, as resolved when the module was linked. */
 export type ModuleImport =
@@ -37,6 +37,15 @@ export interface ModuleGraph {
   readonly modules: ReadonlyMap<string, GraphModule>;
 }
 
+/**
+ * Version of the transpile options (TranspileCache), part of every transpile-cache key and of
+ * load snapshots. Bump it when the transform options change, so outputs made with the old
+ * options are not reused. (esbuild upgrades need no bump: any esbuild's output for the same
+ * source is valid code.) It lives here, in a file without runtime imports, so both threads can
+ * read it cheaply: the main thread without node:crypto, the hooks thread without xxhash.
+ */
+export const TRANSFORM_VERSION = "cairn-ts-v1";
+
 /** What the hooks thread tells the main thread (over a MessagePort, drained synchronously). */
 export type HookMessage =
   /** `source` is the file's bytes: the main thread hashes them (see TranspileCache's cacheKey for why not here). */
@@ -68,23 +77,3 @@ export interface HookInitData {
   readonly loaderURL: string;
   readonly cacheDir: string;
 }
-
-/** Builds the graph reachable from `entryURL` out of everything the hooks reported so far. */
-export const buildGraph = (
-  entryURL: string,
-  modules: ReadonlyMap<string, Extract<HookMessage, { type: "module" }>>,
-  importsByParent: ReadonlyMap<string, ReadonlyArray<Extract<HookMessage, { type: "import" }>>>,
-): ModuleGraph => {
-  const out = new Map<string, GraphModule>();
-  const queue = [entryURL];
-  let entry = "";
-  for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
-    const m = modules.get(url);
-    if (m === undefined || out.has(m.path)) continue;
-    if (entry === "") entry = m.path;
-    const imports = importsByParent.get(url) ?? [];
-    out.set(m.path, { path: m.path, url: m.url, code: m.code, sourceHash: hashBytes(m.source), imports: imports.map((i) => i.import) });
-    for (const i of imports) if (i.import.kind === "local") queue.push(i.url);
-  }
-  return { entry, modules: out };
-};

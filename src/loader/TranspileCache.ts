@@ -6,13 +6,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { extname, join } from "node:path";
-
-/**
- * Part of every cache key. Bump it when the transform options below change, so outputs made
- * with the old options are not reused. (esbuild upgrades need no bump: any esbuild's output
- * for the same source is valid code.)
- */
-export const TRANSFORM_VERSION = "cairn-ts-v1";
+import { TRANSFORM_VERSION } from "./ModuleGraph.js";
 
 /** A syntax error esbuild found, located in the user's source. */
 export class TranspileSyntaxError extends Error {
