@@ -1,13 +1,22 @@
 /**
  * The glue that runs the Ink terminal UI: folds every RunEvent into a RunState as it arrives and
- * re-renders the App on a timer (≈15 fps), never per event. Loaded lazily by the CLI (Ink + React
+ * re-renders the App on a timer (≤12 fps), never per event. Loaded lazily by the CLI (Ink + React
  * cost ≈400 ms of start-up), so only this file and src/tui/ import them.
  */
+// Must stay the first import: it makes react and ink, imported next, load React's production build.
+import { restoreNodeEnv } from "../tui/productionReact.js";
 import { createElement } from "react";
 import { render, type Instance } from "ink";
 import type { EventBus } from "../events/EventBus.js";
 import * as RunState from "../events/RunState.js";
 import { App } from "../tui/App.js";
+
+restoreNodeEnv();
+
+/** Share of the main thread the UI aims to spend drawing (the run's own work comes first). */
+export const FRAME_BUDGET = 0.05;
+/** Slowest redraw pace, however expensive frames get: a UI slower than 4 fps looks stuck. */
+const MAX_FRAME_INTERVAL_MS = 250;
 
 export interface TuiReporterOptions {
   readonly bus: EventBus;
@@ -24,7 +33,7 @@ export interface TuiReporterOptions {
    * process, so interruption takes the same path (and exit code 130) as without the TUI.
    */
   readonly onInterrupt?: () => void;
-  /** Frames per second of the re-render timer (default 15). */
+  /** Most frames per second of the re-render timer (default 12; keys re-render at once regardless). */
   readonly fps?: number;
   /** Colours on or off (default: off when NO_COLOR is set). */
   readonly colors?: boolean;
@@ -53,7 +62,7 @@ export interface TuiReporter {
  * await tui.stop();
  */
 export const startTuiReporter = (options: TuiReporterOptions): TuiReporter => {
-  const fps = options.fps ?? 15;
+  const fps = options.fps ?? 12;
   const now = options.now ?? Date.now;
   const onInterrupt = options.onInterrupt ?? (() => process.kill(process.pid, "SIGINT"));
   let state = RunState.initialRunState({ logCapacity: options.logCapacity ?? 100 });
@@ -72,18 +81,34 @@ export const startTuiReporter = (options: TuiReporterOptions): TuiReporter => {
     stdout: options.stdout ?? process.stdout,
     stdin: options.stdin ?? process.stdin,
     exitOnCtrlC: false,
-    maxFps: fps,
+    // Our timer paces frames; Ink's own throttle only has to keep key repeats in check.
+    maxFps: 60,
   });
 
   let drawnVersion = state.version;
   // The clock moves the picture only while a run is going (spinner, elapsed times); an idle watch
   // session between runs redraws nothing until an event or a watch update arrives.
   const clockMatters = () => state.startedAt !== null && state.finished === null;
-  const timer = setInterval(() => {
-    if (state.version === drawnVersion && !clockMatters()) return;
-    drawnVersion = state.version;
-    instance.rerender(frame(false));
-  }, Math.max(1, Math.round(1_000 / fps)));
+  // Ink re-lays out and re-composites the whole screen every frame (≈2–5 ms at 80×24, several
+  // times that on a 200×60 terminal), so the frame rate drops when frames get expensive: the UI
+  // takes about FRAME_BUDGET of the thread the run itself needs, but never below 4 fps.
+  const minInterval = 1_000 / fps;
+  let frameMs = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    if (state.version !== drawnVersion || clockMatters()) {
+      drawnVersion = state.version;
+      // CPU time, not wall time: on a busy machine the wall clock would mostly measure the neighbours.
+      const before = process.cpuUsage();
+      instance.rerender(frame(false));
+      const used = process.cpuUsage(before);
+      const spent = (used.user + used.system) / 1_000;
+      frameMs = frameMs === 0 ? spent : frameMs * 0.8 + spent * 0.2;
+    }
+    timer = setTimeout(tick, Math.min(MAX_FRAME_INTERVAL_MS, Math.max(minInterval, frameMs / FRAME_BUDGET)));
+    timer.unref();
+  };
+  timer = setTimeout(tick, minInterval);
   timer.unref();
 
   let stopped: Promise<void> | undefined;
@@ -96,7 +121,7 @@ export const startTuiReporter = (options: TuiReporterOptions): TuiReporter => {
     },
     stop() {
       stopped ??= (async () => {
-        clearInterval(timer);
+        clearTimeout(timer);
         unsubscribe();
         instance.rerender(frame(true));
         instance.unmount();

@@ -41,10 +41,12 @@ export const TaskList = ({ rows, names, selected, height, now, columns, emptyTex
   const below = names.length - offset - slice.length;
   return (
     <Box flexDirection="column">
-      {slice.map((name) => {
+      {slice.map((name, slot) => {
         const row = rows.get(name);
+        // Keyed by screen slot, not by task: as tasks move between groups the same Ink nodes get
+        // new text, instead of being torn down and rebuilt (yoga nodes are the costly part).
         return row === undefined ? null : (
-          <TaskRow key={name} row={row} rev={row.rev} now={now} selected={name === selected} columns={columns} />
+          <TaskRow key={slot} row={row} rev={row.rev} now={now} selected={name === selected} columns={columns} />
         );
       })}
       {!fits && (
