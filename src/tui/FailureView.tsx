@@ -4,7 +4,7 @@
  */
 import { Box, Text } from "ink";
 import type { TaskRowState } from "../events/RunState.js";
-import { formatDuration } from "./format.js";
+import { formatDuration, oneLine } from "./format.js";
 import { useTheme } from "./Theme.js";
 
 export interface FailureViewProps {
@@ -42,7 +42,7 @@ const FailedTask = ({ row, tailLines }: { row: TaskRowState; tailLines: number }
         </Box>
       )}
       {tailOf(row, tailLines).map((line, i) => (
-        <Text key={i} wrap="truncate-end" color={theme.color("muted")}>{`  │ ${line}`}</Text>
+        <Text key={i} wrap="truncate-end" color={theme.color("muted")}>{`  │ ${oneLine(line, theme.colors)}`}</Text>
       ))}
       {row.logFile !== null && <Text wrap="truncate-end">{`  log: ${row.logFile}`}</Text>}
     </Box>

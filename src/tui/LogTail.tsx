@@ -4,6 +4,7 @@
  */
 import { Box, Text } from "ink";
 import type { LogLine, TaskRowState } from "../events/RunState.js";
+import { oneLine } from "./format.js";
 import { useTheme } from "./Theme.js";
 
 export interface LogTailProps {
@@ -50,7 +51,7 @@ export const LogTail = ({ rows, running, height }: LogTailProps) => {
         <Text key={i} wrap="truncate-end">
           <Text color={theme.color("running")}>{task}</Text>
           <Text color={theme.color("muted")}>{" │ "}</Text>
-          <Text color={line.stream === "stderr" ? theme.color("error") : undefined}>{line.line}</Text>
+          <Text color={line.stream === "stderr" ? theme.color("error") : undefined}>{oneLine(line.line, theme.colors)}</Text>
         </Text>
       ))}
     </Box>

@@ -4,6 +4,7 @@
  */
 import { Box, Text } from "ink";
 import type { TaskRowState } from "../events/RunState.js";
+import { oneLine } from "./format.js";
 import { reasonDetail } from "./reasonLabel.js";
 import { durationCell, statusLabel, statusSymbol } from "./taskStatus.js";
 import { useTheme } from "./Theme.js";
@@ -21,7 +22,7 @@ export const TaskDetail = ({ row, height, now }: TaskDetailProps) => {
   const head: Array<{ text: string; role?: "error" | "muted" }> = [];
   if (row.reason !== null) head.push({ text: `why: ${reasonDetail(row.reason)}` });
   if (row.error !== null) head.push({ text: `${row.error.tag}: ${row.error.message.split("\n", 1)[0]}`, role: "error" });
-  else if (row.retryError !== null && row.status === "retrying") head.push({ text: `last attempt: ${row.retryError}`, role: "error" });
+  else if (row.retryError !== null && row.status === "retrying") head.push({ text: `last attempt: ${oneLine(row.retryError, false)}`, role: "error" });
   const kept = row.logs.size;
   head.push({
     text: `log: ${row.logFile ?? "(not started)"}` + (row.logs.total > kept ? `  (last ${kept} of ${row.logs.total} lines)` : ""),
@@ -30,8 +31,8 @@ export const TaskDetail = ({ row, height, now }: TaskDetailProps) => {
   const logRoom = Math.max(0, height - 1 - head.length);
   const lines =
     row.logs.size > 0
-      ? row.logs.last(logRoom).map((l) => ({ text: l.line, err: l.stream === "stderr" }))
-      : (row.error?.tail ?? []).slice(-logRoom).map((text) => ({ text, err: false }));
+      ? row.logs.last(logRoom).map((l) => ({ text: oneLine(l.line, theme.colors), err: l.stream === "stderr" }))
+      : (row.error?.tail ?? []).slice(-logRoom).map((text) => ({ text: oneLine(text, theme.colors), err: false }));
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">

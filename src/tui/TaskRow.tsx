@@ -5,6 +5,7 @@
 import { memo } from "react";
 import { Box, Text } from "ink";
 import type { TaskRowState } from "../events/RunState.js";
+import { oneLine } from "./format.js";
 import { durationCell, statusLabel, statusSymbol, whyCell } from "./taskStatus.js";
 import { useTheme } from "./Theme.js";
 
@@ -51,7 +52,7 @@ const TaskRowView = ({ row, now, selected, columns }: TaskRowProps) => {
       </Box>
       <Box width={why} flexShrink={0}>
         <Text wrap="truncate-end" color={row.status === "failed" ? theme.color("error") : theme.color("muted")}>
-          {whyCell(row)}
+          {oneLine(whyCell(row), false)}
         </Text>
       </Box>
     </Box>

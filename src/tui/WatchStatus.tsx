@@ -4,7 +4,7 @@
  */
 import { Box, Text } from "ink";
 import type { WatchStatus as WatchInfo } from "../events/RunState.js";
-import { formatClock } from "./format.js";
+import { formatClock, oneLine } from "./format.js";
 import { useTheme } from "./Theme.js";
 
 export interface WatchStatusProps {
@@ -54,7 +54,7 @@ export const WatchStatus = ({ watch, columns }: WatchStatusProps) => {
         </Text>
       )}
       {watch.problem !== undefined && (
-        <Text wrap="truncate-end" color={theme.color("error")}>{`✖ ${watch.problem}`}</Text>
+        <Text wrap="truncate-end" color={theme.color("error")}>{`✖ ${oneLine(watch.problem, false)}`}</Text>
       )}
     </Box>
   );

@@ -21,3 +21,24 @@ export const formatClock = (at: number): string => {
 
 /** Run ids are long; the first 12 characters are enough to tell runs apart on screen. */
 export const shortId = (id: string): string => (id.length > 12 ? `${id.slice(0, 12)}…` : id);
+
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001B\[[\d;:]*m/g;
+
+/**
+ * A log or message line made safe for a one-line cell: newlines become " ↵ " (a wrapped line would
+ * break the screen's height budget), a carriage-return progress bar shows its last state as the
+ * terminal would, tabs become spaces, and the tool's own colours go when colours are off.
+ */
+export const oneLine = (text: string, keepColors: boolean): string => {
+  const flat = text
+    .replace(/\r\n/g, "\n")
+    .split("\n")
+    .map((segment) => {
+      const states = segment.split("\r").filter((s) => s !== "");
+      return states[states.length - 1] ?? "";
+    })
+    .join(" ↵ ")
+    .replace(/\t/g, "  ");
+  return keepColors ? flat : flat.replace(SGR, "");
+};

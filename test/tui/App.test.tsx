@@ -171,3 +171,15 @@ describe("App", () => {
     expect(lines.at(-1)).toContain("q quit");
   });
 });
+
+describe("App with hostile log lines", () => {
+  it("keeps multi-line and carriage-return log output to one screen line each", () => {
+    const b = runOf(["train"]).start("train").log("train", "Traceback\n  File x\nValueError", "epoch 1\r 50%\r100%");
+    const m = mount(app(b.state), 80, 24);
+    unmounts.push(() => m.instance.unmount());
+    const lines = m.frame().split("\n");
+    expect(lines).toContain("train │ Traceback ↵   File x ↵ ValueError");
+    expect(lines).toContain("train │ 100%");
+    expect(lines.length).toBeLessThanOrEqual(23);
+  });
+});
