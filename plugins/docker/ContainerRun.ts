@@ -2,7 +2,6 @@
  * One command in one container: create (labelled, mounted, limited), attach before start so no
  * output is lost, stream lines as they come, wait, detect OOM, and always remove the container.
  */
-import { PassThrough } from "node:stream";
 import type Dockerode from "dockerode";
 import type { CommandRequest, CommandResult } from "../../src/index.js";
 import { classifyEngineError, engineCall, engineMessage, statusOf, type EngineAddress } from "./DockerClient.js";
@@ -90,8 +89,6 @@ export const runContainer = async (a: ContainerRunArgs): Promise<CommandResult> 
       raw.on("close", done);
       raw.on("error", () => done());
     });
-    const out = new PassThrough();
-    const err = new PassThrough();
     const splitOut = new LineSplitter((line) => {
       tail.push(line);
       req.log("stdout", line);
@@ -100,9 +97,9 @@ export const runContainer = async (a: ContainerRunArgs): Promise<CommandResult> 
       tail.push(line);
       req.log("stderr", line);
     });
-    out.on("data", (c: Buffer) => splitOut.write(c));
-    err.on("data", (c: Buffer) => splitErr.write(c));
-    docker.modem.demuxStream(raw, out, err);
+    // The demuxer only calls write(): plain sinks keep every line synchronous and in order.
+    const sink = (splitter: LineSplitter) => ({ write: (c: Buffer) => (splitter.write(c), true) }) as unknown as NodeJS.WritableStream;
+    docker.modem.demuxStream(raw, sink(splitOut), sink(splitErr));
 
     if (aborted) return { exitCode: null, signal: "SIGKILL", tail: tail.value };
     // "next-exit" because the container has not started yet ("not-running" would return at once).
@@ -133,6 +130,12 @@ export const runContainer = async (a: ContainerRunArgs): Promise<CommandResult> 
     if (aborted) return { exitCode: null, signal: "SIGKILL", tail: tail.value };
     const exitCode = status.StatusCode;
     if (exitCode === 0) return { exitCode, signal: null, tail: tail.value };
+    // The init process reports a command it could not exec (no /bin/sh, a missing binary) as
+    // exit 127 with this line: that is a start failure, not the task's own exit status.
+    const execFailure = tail.value.find((l) => /^\[FATAL tini \(\d+\)\] exec .* failed: /.test(l));
+    if (exitCode === 127 && execFailure !== undefined) {
+      throw new DockerStartError({ task, image: a.imageRef, reason: execFailure.replace(/^\[FATAL tini \(\d+\)\] /, "") });
+    }
     // Only a failed container can have been OOM-killed in a way that matters: ask only then.
     const info = await engineCall("inspect container", task, address, () => container.inspect());
     if (info.State.OOMKilled) {

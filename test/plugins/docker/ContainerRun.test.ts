@@ -1,13 +1,14 @@
 /** Running command tasks in real containers: outputs, exit codes, logs, OOM, cancellation, network. */
 import { once } from "node:events";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { DockerOomError, DockerOptionsError, docker } from "../../../plugins/docker/index.js";
+import { DockerOomError, DockerOptionsError, DockerStartError, docker } from "../../../plugins/docker/index.js";
 import {
+  BUSYBOX_BINARY,
   BUSYBOX_IMAGE,
   cairnContainers,
   commandRequest,
@@ -264,5 +265,26 @@ describeWithDocker("docker executor: running a command in a container", () => {
     expect((await executor.run(req)).exitCode).toBe(0);
     expect(labels).toHaveLength(1);
     expect(labels[0]).toMatchObject({ "cairn.run": testRunId, "cairn.task": "labelled", "cairn.project": dir, "cairn.flow": "test-flow" });
+  });
+  it("explains that a string cmd needs /bin/sh when the image has no shell", async () => {
+    // An image holding only /busybox: no /bin/sh, as in most FROM-scratch images.
+    const ctx = join(root, "no-shell-image");
+    await mkdir(ctx, { recursive: true });
+    await copyFile(BUSYBOX_BINARY, join(ctx, "busybox"));
+    await writeFile(join(ctx, "Dockerfile"), "FROM scratch\nCOPY busybox /busybox\n");
+    const executor = docker({ build: { context: ctx, tag: "cairn-test/no-shell:latest" } });
+    const dir = await fresh();
+    const req = await commandRequest(dir, { command: { shell: "echo hi" } });
+    const error = await executor.run(req).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DockerStartError);
+    expect((error as Error).message).toContain("argv array");
+    const logged: LoggedLine[] = [];
+    const argv = await commandRequest(await fresh(), { command: { argv: ["/busybox", "echo", "no shell needed"] } }, logged);
+    expect((await executor.run(argv)).exitCode).toBe(0);
+    expect(logged.map((l) => l.line)).toEqual(["no shell needed"]);
+    await (await engine()).getImage("cairn-test/no-shell:latest").remove({ force: true });
   });
 });
