@@ -3,6 +3,7 @@
  * values) into a {@link Column} while counting missing and invalid cells.
  */
 import { BOOLEAN_MISSING, type Column, type ColumnType, type InvalidValues } from "./Dataset.js";
+import { parseDecimalBytes, type RecordView } from "./RecordView.js";
 
 /** Missing-value tokens recognised by default (after trimming whitespace). */
 export const DEFAULT_MISSING: ReadonlyArray<string> = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"];
@@ -63,6 +64,8 @@ class InvalidTracker {
 /** Builds one column; `push` receives the cell of the next row (0-based `row`). */
 export interface ColumnBuilder {
   push(cell: unknown, row: number): void;
+  /** Pushes field k of a CSV record view (number columns read it from the bytes when they can). */
+  pushField(view: RecordView, k: number, row: number): void;
   finish(): Column;
 }
 
@@ -90,17 +93,29 @@ export const makeColumnBuilder = (
   if (type === "number" || type === "integer") {
     let values = new Float64Array(1024);
     const numericTokens = hasNumericToken(missingTokens);
+    const push = (cell: unknown, row: number): void => {
+      if (length === values.length) values = grow(values, length + 1, (n) => new Float64Array(n));
+      const v = parseNumberCell(cell, missingTokens, numericTokens);
+      if (v === undefined) {
+        noteMissing(row);
+        values[length++] = NaN;
+      } else {
+        if (Number.isNaN(v)) invalid.add(row + 1, cell);
+        values[length++] = v;
+      }
+    };
     return {
-      push(cell, row) {
-        if (length === values.length) values = grow(values, length + 1, (n) => new Float64Array(n));
-        const v = parseNumberCell(cell, missingTokens, numericTokens);
-        if (v === undefined) {
-          noteMissing(row);
-          values[length++] = NaN;
-        } else {
-          if (Number.isNaN(v)) invalid.add(row + 1, cell);
-          values[length++] = v;
+      push,
+      pushField(view, k, row) {
+        if (!numericTokens && view.isRange(k)) {
+          const v = parseDecimalBytes(view.buf, view.starts[k]!, view.ends[k]!);
+          if (v === v) {
+            if (length === values.length) values = grow(values, length + 1, (n) => new Float64Array(n));
+            values[length++] = v;
+            return;
+          }
         }
+        push(view.text(k), row);
       },
       finish: () => ({ name, type, declared, missing, missingRows, invalid: invalid.result(), values: values.subarray(0, length) }),
     };
@@ -114,6 +129,9 @@ export const makeColumnBuilder = (
         if (v === undefined) noteMissing(row);
         else if (v === null) invalid.add(row + 1, cell);
         values[length++] = v === true ? 1 : v === false ? 0 : BOOLEAN_MISSING;
+      },
+      pushField(view, k, row) {
+        this.push(view.text(k), row);
       },
       finish: () => ({ name, type, declared, missing, missingRows, invalid: invalid.result(), values: values.subarray(0, length) }),
     };
@@ -137,6 +155,9 @@ export const makeColumnBuilder = (
         index.set(text, code);
       }
       codes[length++] = code;
+    },
+    pushField(view, k, row) {
+      this.push(view.text(k), row);
     },
     finish: () => ({ name, type: "string", declared, missing, missingRows, invalid: invalid.result(), codes: codes.subarray(0, length), dictionary }),
   };

@@ -5,31 +5,20 @@
  * field only once. `readCsv({ parser: "csv-parse" })` still offers csv-parse for other dialects.
  */
 import { DataFormatError } from "./DataErrors.js";
+import { RecordView } from "./RecordView.js";
 
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 
-interface FastSlices {
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
-}
-
-/**
- * Decodes a field. Pure-ASCII fields (no byte ≥ 0x80, tracked while scanning) take Node's latin1
- * path, which skips UTF-8 validation; the public `toString` also pays an encoding lookup per call.
- */
-const decode = (buf: Buffer, start: number, end: number, high: number): string =>
-  high < 0x80 ? (buf as unknown as FastSlices).latin1Slice(start, end) : (buf as unknown as FastSlices).utf8Slice(start, end);
-
-/** Called once per record with its fields (the array is reused) and the line it starts on. */
-export type RecordHandler = (fields: string[], line: number) => void;
+/** Called once per record with its fields (the view is reused) and the line it starts on. */
+export type RecordHandler = (record: RecordView, line: number) => void;
 
 export class CsvTokenizer {
   private carry: Buffer | undefined;
   private line = 1;
   private first = true;
-  private readonly fields: string[] = [];
+  private readonly fields = new RecordView();
 
   constructor(
     private readonly source: string,
@@ -67,7 +56,8 @@ export class CsvTokenizer {
     let pos = 0;
     let line = this.line;
     let linesInRecord = 0;
-    fields.length = 0;
+    fields.count = 0;
+    fields.buf = buf;
     while (pos < len) {
       if (buf[pos] === QUOTE) {
         // Quoted field: find the closing quote, skipping "" escapes.
@@ -93,7 +83,7 @@ export class CsvTokenizer {
         let value = buf.toString("utf8", pos + 1, close);
         for (let k = value.indexOf("\n"); k !== -1; k = value.indexOf("\n", k + 1)) linesInRecord++;
         if (escaped) value = value.replaceAll('""', '"');
-        fields.push(value);
+        fields.addText(value);
         pos = close + 1;
         if (pos === len) {
           if (!final) break;
@@ -106,7 +96,7 @@ export class CsvTokenizer {
         if (next === delim) {
           pos++;
           if (pos === len && final) {
-            fields.push("");
+            fields.addText("");
             this.emit(fields, line);
             recordStart = pos;
           }
@@ -141,18 +131,18 @@ export class CsvTokenizer {
       if (p === len && !final) break;
       const end = p > pos && buf[p - 1] === CR && (p === len || c === LF) ? p - 1 : p;
       if (p < len && c === delim) {
-        fields.push(decode(buf, pos, end, high));
+        fields.addRange(pos, end, high);
         pos = p + 1;
         if (pos === len && final) {
-          fields.push("");
+          fields.addText("");
           this.emit(fields, line);
           recordStart = pos;
         }
         continue;
       }
       // Line end (or end of data): an empty line between records is skipped.
-      if (!(fields.length === 0 && end === pos)) {
-        fields.push(decode(buf, pos, end, high));
+      if (!(fields.count === 0 && end === pos)) {
+        fields.addRange(pos, end, high);
         this.emit(fields, line);
       }
       line += linesInRecord + 1;
@@ -161,12 +151,12 @@ export class CsvTokenizer {
       recordStart = Math.min(pos, len);
     }
     this.line = line;
-    fields.length = 0;
+    fields.count = 0;
     return recordStart;
   }
 
-  private emit(fields: string[], line: number): void {
+  private emit(fields: RecordView, line: number): void {
     this.onRecord(fields, line);
-    fields.length = 0;
+    fields.count = 0;
   }
 }

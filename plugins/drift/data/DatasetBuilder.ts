@@ -5,6 +5,7 @@
  */
 import { type ColumnBuilder, DEFAULT_MISSING, inferType, makeColumnBuilder } from "./ColumnBuilder.js";
 import type { ColumnType, Dataset } from "./Dataset.js";
+import type { RecordView } from "./RecordView.js";
 import { InvalidValuesError } from "./DataErrors.js";
 
 /** How cells become typed columns. Shared by the CSV and JSON-lines readers. */
@@ -53,6 +54,17 @@ export class DatasetBuilder {
     const row = this.rows++;
     const builders = this.builders;
     for (let k = 0; k < builders.length; k++) builders[k]!.push(cells[k], row);
+  }
+
+  /** Adds one CSV record; after type inference, numeric cells are parsed from the bytes. */
+  addView(view: RecordView): void {
+    if (this.pending !== undefined) {
+      this.add(view.toArray());
+      return;
+    }
+    const row = this.rows++;
+    const builders = this.builders;
+    for (let k = 0; k < builders.length; k++) builders[k]!.pushField(view, k, row);
   }
 
   /** Fixes the column types (declared, else inferred from the held-back rows) and replays those rows. */

@@ -7,6 +7,7 @@ import { parse } from "csv-parse";
 import { CsvTokenizer } from "./CsvTokenizer.js";
 import { DataFormatError, EmptyDatasetError } from "./DataErrors.js";
 import { DatasetBuilder, type TypingOptions } from "./DatasetBuilder.js";
+import { RecordView } from "./RecordView.js";
 import type { Dataset } from "./Dataset.js";
 
 /** Options of {@link readCsv}. */
@@ -33,9 +34,9 @@ class RecordSink {
     private readonly options: CsvOptions,
   ) {}
 
-  record(fields: string[], line: number): void {
+  record(fields: string[] | RecordView, line: number): void {
     if (this.builder === undefined) {
-      const names = fields.map((f) => f.trim());
+      const names = (fields instanceof RecordView ? fields.toArray() : fields).map((f) => f.trim());
       const seen = new Set<string>();
       names.forEach((n, k) => {
         if (n === "") throw new DataFormatError({ source: this.source, line, problem: `header column ${k + 1} has no name` });
@@ -46,14 +47,16 @@ class RecordSink {
       this.builder = new DatasetBuilder(this.source, names, this.options);
       return;
     }
-    if (fields.length !== this.width) {
+    const count = fields instanceof RecordView ? fields.count : fields.length;
+    if (count !== this.width) {
       throw new DataFormatError({
         source: this.source,
         line,
-        problem: `${fields.length} field(s), but the header has ${this.width}; check for an unquoted delimiter or a missing value`,
+        problem: `${count} field(s), but the header has ${this.width}; check for an unquoted delimiter or a missing value`,
       });
     }
-    this.builder.add(fields);
+    if (fields instanceof RecordView) this.builder.addView(fields);
+    else this.builder.add(fields);
   }
 
   finish(): Dataset {

@@ -28,6 +28,53 @@ const scan = (column: Column, bad: (i: number) => boolean, rows: number) => {
   return { count, examples };
 };
 
+/**
+ * Values below (or above) a bound, as a tight loop over the typed array: this runs once per
+ * numeric column and rule over every row, so it avoids a callback per value. NaN compares false.
+ */
+const outside = (values: Float64Array, bound: number, below: boolean) => {
+  let count = 0;
+  const examples: Array<{ row: number; value: string }> = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (below ? v < bound : v > bound) {
+      count++;
+      if (examples.length < MAX_EXAMPLES) examples.push({ row: i + 1, value: String(v) });
+    }
+  }
+  return { count, examples };
+};
+
+/**
+ * Rows repeating an earlier value. The keys (numbers, or codes for strings and booleans) are
+ * sorted natively to find which values repeat — far cheaper than a hash set of a million
+ * doubles — then one pass in row order counts every occurrence after the first.
+ */
+const duplicates = (column: Column) => {
+  const n = column.type === "string" ? column.codes.length : column.values.length;
+  const key = (i: number): number =>
+    column.type === "string" ? (column.codes[i]! < 0 ? NaN : column.codes[i]!)
+      : column.type === "boolean" ? (column.values[i] === BOOLEAN_MISSING ? NaN : column.values[i]!)
+        : column.values[i]!;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = key(i);
+  keys.sort(); // NaN (missing) sorts last and never equals itself
+  const repeated = new Set<number>();
+  for (let j = 1; j < n; j++) if (keys[j] === keys[j - 1]) repeated.add(keys[j]!);
+  let count = 0;
+  const examples: Array<{ row: number; value: string }> = [];
+  if (repeated.size > 0) {
+    const seen = new Set<number>();
+    for (let i = 0; i < n; i++) {
+      const k = key(i);
+      if (!repeated.has(k)) continue;
+      if (!seen.has(k)) seen.add(k);
+      else if (count++ < MAX_EXAMPLES) examples.push({ row: i + 1, value: cellText(column, i) ?? "" });
+    }
+  }
+  return { count, examples };
+};
+
 const describe = (examples: ReadonlyArray<{ row: number; value: string }>): string =>
   examples.map((e) => `row ${e.row}: ${JSON.stringify(e.value)}`).join(", ");
 
@@ -52,21 +99,10 @@ const checkColumn = (column: Column, rule: ColumnRule, rows: number): Violation[
       message: `column "${name}": ${column.missing} missing value(s) but nullable is not true (rows ${column.missingRows.join(", ")}${column.missing > examples.length ? ", …" : ""})` });
   }
   if (isNumeric(column)) {
-    const v = column.values;
-    if (rule.min !== undefined) add("min", scan(column, (i) => v[i]! < rule.min!, rows), `value(s) below min ${rule.min}`);
-    if (rule.max !== undefined) add("max", scan(column, (i) => v[i]! > rule.max!, rows), `value(s) above max ${rule.max}`);
+    if (rule.min !== undefined) add("min", outside(column.values, rule.min, true), `value(s) below min ${rule.min}`);
+    if (rule.max !== undefined) add("max", outside(column.values, rule.max, false), `value(s) above max ${rule.max}`);
   }
-  if (rule.unique === true) {
-    const seen = new Set<number | string>();
-    const key = (i: number): number | string => (column.type === "string" ? column.codes[i]! : column.values[i]!);
-    add("unique", scan(column, (i) => {
-      if (!present(column, i)) return false;
-      const k = key(i);
-      if (seen.has(k)) return true;
-      seen.add(k);
-      return false;
-    }, rows), "duplicate value(s)");
-  }
+  if (rule.unique === true) add("unique", duplicates(column), "duplicate value(s)");
   if (rule.in !== undefined) {
     const allowed = new Set(rule.in.map((x) => String(x)));
     if (column.type === "string") {

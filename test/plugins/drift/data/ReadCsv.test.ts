@@ -36,7 +36,7 @@ describe("readCsv", () => {
     const expected = (parse(bytes, { skip_empty_lines: true }) as string[][]).map((r) => r.join("|"));
     for (const size of [1, 2, 3, 7, bytes.length]) {
       const got: string[] = [];
-      const t = new CsvTokenizer("mem", (fields) => got.push(fields.join("|")));
+      const t = new CsvTokenizer("mem", (record) => got.push(record.toArray().join("|")));
       for (let i = 0; i < bytes.length; i += size) t.push(bytes.subarray(i, i + size));
       t.end();
       expect(got, `chunks of ${size}`).toEqual(expected);
