@@ -90,6 +90,10 @@ export const executeRemaining = async (
           if (other) {
             cx.outputs.set(name, other);
             counts.cached++;
+            const at = Date.now();
+            const fromRun = lineage.execution(other.executionId)?.run_id ?? "";
+            lineage.recordRestored([{ runId, flow: cx.flowName, task: name, kind: graph.tasks.get(name)!.kind, cacheKey: r.key, fingerprint: r.fingerprint, ingredients: r.ingredients, reason: null, startedAt: at, logPath: null, status: "cached", outputHash: other.outputHash, sourceExecutionId: other.executionId }]);
+            bus.publish({ type: "TaskCached", runId, task: name, at, key: r.key, fromRun });
             return { kind: "cached", output: other };
           }
         }

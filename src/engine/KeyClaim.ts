@@ -24,8 +24,7 @@ export const waitForKey = async (cx: RunContext, task: string, key: string, sign
   for (;;) {
     const holder = cx.lineage.claimKey(key, cx.runId);
     if (!holder) {
-      if (!announced) return undefined;
-      // We waited for someone: they may have produced exactly this key.
+      // Claimed. Another run may have committed this key since we planned (or while we waited).
       const entry = cx.lineage.lookupCache(key);
       const tree = entry ? verifiedTree(cx, entry.outputHash) : undefined;
       if (entry && tree) {

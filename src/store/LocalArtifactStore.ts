@@ -50,7 +50,7 @@ export class LocalArtifactStore implements ArtifactStore {
   putBytes(bytes: Uint8Array): ContentHash {
     const hash = hashBytes(bytes);
     const dest = this.pathOf(hash);
-    if (existsSync(dest)) return hash;
+    if (this.intact(dest, hash)) return hash;
     const tmp = this.tmpPath();
     const fd = openSync(tmp, "w", 0o444);
     try {
@@ -67,7 +67,7 @@ export class LocalArtifactStore implements ArtifactStore {
   putFile(absPath: string, options: { move: boolean; knownHash?: ContentHash }): { hash: ContentHash; size: number } {
     const { hash, size } = options.knownHash ? { hash: options.knownHash, size: statSync(absPath).size } : this.hashFile(absPath);
     const dest = this.pathOf(hash);
-    if (existsSync(dest)) {
+    if (this.intact(dest, hash)) {
       if (options.move) {
         try {
           unlinkSync(absPath);
@@ -90,6 +90,26 @@ export class LocalArtifactStore implements ArtifactStore {
     }
     this.pending.add(dest);
     return { hash, size };
+  }
+
+  /**
+   * Whether an object file already holds exactly `hash`'s bytes. A damaged object is unlinked so
+   * the write that follows replaces it: that is how a rerun heals the store. Cheap when intact:
+   * the hasher's stat cache answers without reading.
+   */
+  private intact(dest: string, hash: ContentHash): boolean {
+    if (!existsSync(dest)) return false;
+    try {
+      if (this.hashFile(dest).hash === hash) return true;
+    } catch {
+      /* unreadable: replace it */
+    }
+    try {
+      unlinkSync(dest);
+    } catch {
+      /* replaced by rename anyway */
+    }
+    return false;
   }
 
   putTree(tree: OutputTree): ContentHash {

@@ -129,19 +129,13 @@ export default flow("twice", { tasks: [hold, shared] });
     return { p, log, rb };
   };
 
-  // Engine bug: B resolved "shared" as a miss before A committed it; when B gets a slot, claimKey
-  // succeeds (A already released the key) and waitForKey returns without re-reading the cache,
-  // so B executes the same key a second time. Fix: after claiming, look the key up again.
-  it.fails("does not execute a key that another run committed while this run waited for a slot", async () => {
+  it("does not execute a key that another run committed while this run waited for a slot", async () => {
     const { log, rb } = await twoRuns();
     expect(executionsLog(log)).toEqual(["hold", "shared"]);
     expect(terminalEvents(rb).shared).toBe("TaskCached");
   });
 
-  // Engine bug: when B does wait for A's claim (KeyClaim.waitForKey with a live holder), the
-  // restored task is counted as cached but gets no TaskCached event — its stream ends at
-  // TaskQueued — and no execution row in B's run.
-  it.fails("reports a task restored from the other run's concurrent execution as TaskCached, with a lineage row", async () => {
+  it("reports a task restored from the other run's concurrent execution as TaskCached, with a lineage row", async () => {
     const p = await makeProject();
     mkdirSync(p.path("m"));
     const m = (n: string) => p.path(`m/${n}`);

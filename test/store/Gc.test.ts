@@ -76,11 +76,7 @@ describe("cairn gc", () => {
     expect(r.stderr).toContain("--keep-runs");
   });
 
-  // Engine bug: gc deletes objects but leaves the execution_outputs rows of the old runs, and fsck
-  // counts every such row as a "missing-object" problem (exit 1) — a store that gc just tidied
-  // fails fsck. fsck should only hold gc-able history to account for objects the last runs,
-  // cache entries or the model registry still reference (or gc should mark what it freed).
-  it.fails("leaves a store that fsck finds clean", async () => {
+  it("leaves a store that fsck finds clean", async () => {
     const { p } = await threeRuns();
     expect((await p.cairn(["gc", "--keep-runs", "1"])).code).toBe(0);
     const fsck = await p.cairn(["fsck", "--json"]);

@@ -52,10 +52,7 @@ describe("damaged objects", () => {
     expect(cached(r)).toEqual(["b", "f", "other"]);
   });
 
-  // Engine bug: the healing run re-creates the same object hash, but putBytes/putFile skip
-  // writing when a file already exists at that path, so the corrupt bytes stay; every later
-  // run re-executes the task and fsck keeps failing.
-  it.fails("heals a corrupt value object: fsck is clean after the rerun and the run after restores from cache", async () => {
+  it("heals a corrupt value object: fsck is clean after the rerun and the run after restores from cache", async () => {
     const p = await project();
     const { value } = taskObjects(p.dir, "a");
     corrupt(objectPath(p.dir, value!), `{"answer":41}`);
@@ -68,8 +65,7 @@ describe("damaged objects", () => {
     expect(cached(next)).toEqual(["a", "b", "f", "other"]);
   });
 
-  // Same engine bug for file outputs (putFile).
-  it.fails("heals a corrupt output file of a command task", async () => {
+  it("heals a corrupt output file of a command task", async () => {
     const p = await project();
     const { files } = taskObjects(p.dir, "f");
     corrupt(objectPath(p.dir, files[0]!.hash), "tampered\n");

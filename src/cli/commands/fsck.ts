@@ -24,7 +24,10 @@ export const fsck = (paths: { db: string; objects: string; tmp: string }): { che
       if (hashBytes(readFileSync(store.pathOf(h))) !== h) problems.push({ kind: "corrupt-object", hash: h, detail: `${store.pathOf(h)} does not match its hash` });
     }
     const referenced = lineage.db
-      .prepare(`SELECT hash AS h, 'execution output' AS what FROM execution_outputs UNION SELECT output_hash, 'cache entry' FROM cache_entries`)
+      .prepare(
+        `SELECT o.hash AS h, 'execution output' AS what FROM execution_outputs o JOIN artifacts a ON a.hash = o.hash
+         UNION SELECT output_hash, 'cache entry' FROM cache_entries`,
+      )
       .all() as { h: string; what: string }[];
     const seen = new Set<string>();
     for (const r of referenced) {

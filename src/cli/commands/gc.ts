@@ -30,7 +30,13 @@ export const gcCommand = async (opts: { keepRuns: string; dryRun?: boolean }, st
       // Forget cache entries first, so a crash midway leaves entries that heal rather than lie.
       lineage.write(() => {
         const del = lineage.db.prepare(`DELETE FROM cache_entries WHERE output_hash = ?`);
-        for (const h of dead) del.run(h);
+        // Forgetting the artifact row records that the object was freed on purpose: fsck then
+        // holds old executions' outputs to account only while their objects are meant to exist.
+        const forget = lineage.db.prepare(`DELETE FROM artifacts WHERE hash = ?`);
+        for (const h of dead) {
+          del.run(h);
+          forget.run(h);
+        }
       });
       for (const h of dead) objects.remove(h as ContentHash);
     }
