@@ -20,6 +20,7 @@ import {
 import { hashBytes } from "../hashing/ContentHash.js";
 import type { GraphModule, HookConfig, HookInitData, HookMessage, ModuleGraph } from "./ModuleGraph.js";
 import { readSnapshot, writeSnapshot } from "./LoadSnapshot.js";
+import { syntaxErrorIn } from "./ModuleAnalysis.js";
 import { pathOfURL } from "./resolveLocal.js";
 
 export { FlowEvaluationError, FlowExportError, FlowImportError, FlowNotFoundError, FlowSyntaxError } from "./LoaderErrors.js";
@@ -195,6 +196,12 @@ const toLoadError = (file: string, e: unknown, messages: ReadonlyArray<HookMessa
     }
     // V8 parse errors of local .js modules (TypeScript ones are caught by esbuild first).
     if (where !== undefined) return new FlowSyntaxError(where.file, where.line, 0, message, frameOf(where.file, where.line, 0));
+    // Through the hooks V8 names no file: find the local module that does not parse.
+    for (const m of messages) {
+      if (m.type !== "module" || m.format === "json") continue;
+      const found = syntaxErrorIn(m.code);
+      if (found !== undefined) return new FlowSyntaxError(m.path, found.line, found.column, found.detail, frameOf(m.path, found.line, found.column));
+    }
   }
   return new FlowEvaluationError(file, message, userFrames(stack, localPaths), e);
 };

@@ -213,3 +213,19 @@ export const staticImports = (code: string): { readonly sources: ReadonlyArray<S
   });
   return { sources, locationDependent };
 };
+
+/**
+ * Where `code` (an ES module) fails to parse, if it does. Used on the error path only, to
+ * locate V8's parse errors in plain-JS local modules: with loader hooks, Node reports those
+ * without a file or line.
+ */
+export const syntaxErrorIn = (code: string): { readonly line: number; readonly column: number; readonly detail: string } | undefined => {
+  try {
+    libs().acorn.parse(code, { ecmaVersion: "latest", sourceType: "module", allowHashBang: true });
+    return undefined;
+  } catch (e) {
+    const loc = (e as { loc?: { line: number; column: number } }).loc;
+    if (loc === undefined) return undefined;
+    return { line: loc.line, column: loc.column, detail: String((e as Error).message).replace(/ \(\d+:\d+\)$/, "") };
+  }
+};

@@ -218,6 +218,19 @@ describe("loadFlowModule errors", () => {
     noEngineFrames(r.error!.stack);
   });
 
+  it("reports a syntax error in a plain .js helper with its file, line and column", async () => {
+    const dir = await makeProject({
+      "package.json": `{ "type": "module" }`,
+      "flows/f.ts": `import { flow } from "cairn";\nimport { x } from "./util.js";\nexport default flow("f", { description: x });\n`,
+      "flows/util.js": `// js\nexport const x = "a";\nexport const y = (;\n`,
+    });
+    const r = await loadOnce(dir, "flows/f.ts");
+    expect(r.error?.tag).toBe("FlowSyntaxError");
+    expect(r.error?.fields).toMatchObject({ file: join(dir, "flows/util.js"), line: 3, column: 18 });
+    expect(r.error?.fields["frame"]).toContain("> 3 | export const y = (;");
+    noEngineFrames(r.error!.stack);
+  });
+
   it("reports an unresolvable local import with the importing file and the line of the import", async () => {
     const dir = await churnProject();
     await writeFile(join(dir, "flows/lib/features.ts"), `// helpers\n\nimport { scale } from "./maths.js";\nexport const engineer = (r: number[]) => r.map(scale);\n`);
