@@ -58,6 +58,11 @@ describe("readCsv", () => {
     expect(a.missingRows).toEqual([3]);
   });
 
+  it("reads quoted and space-padded numbers in a numeric column through the text path", async () => {
+    const d = await readCsv(csvFile('v\n"1.5"\n 2 \n3e2\n12345678901234567\n'));
+    expect([...(col(d, "v") as NumberColumn).values]).toEqual([1.5, 2, 300, 12345678901234567]);
+  });
+
   it("counts missing-value tokens and lets declared types override inference", async () => {
     const d = await readCsv(csvFile("zip,v\n02134,NA\n10001,null\n94105,3\n"), { types: { zip: "string" } });
     expect(strings(d, "zip")).toEqual(["02134", "10001", "94105"]);
