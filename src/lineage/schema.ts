@@ -210,4 +210,50 @@ CREATE INDEX metrics_name_execution ON metrics(name, execution_id, value, step, 
 CREATE INDEX params_name ON params(name, execution_id);
 `,
   },
+  {
+    version: 3,
+    description: "run_metrics: each run's latest value of every metric, kept by triggers, for fast --where/--sort",
+    sql: `
+-- One row per (run, metric name): the value of the run's latest execution that logged it (highest
+-- execution id, then step, then time). Cache hits count with the metrics of the execution they
+-- restored. Triggers keep it current inside the writer's own transaction, so every writer
+-- (engine, tests, other tools using the same schema) maintains it without knowing about it.
+CREATE TABLE run_metrics (
+  run_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  value REAL NOT NULL,
+  task TEXT NOT NULL,
+  execution_id INTEGER NOT NULL,
+  step INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (run_id, name)
+) WITHOUT ROWID;
+CREATE INDEX run_metrics_name_value ON run_metrics(name, value, run_id);
+
+CREATE TRIGGER run_metrics_on_metric AFTER INSERT ON metrics
+BEGIN
+  INSERT INTO run_metrics (run_id, name, value, task, execution_id, step, at)
+  SELECT e.run_id, NEW.name, NEW.value, e.task, e.id, COALESCE(NEW.step, -1), NEW.at FROM executions e WHERE e.id = NEW.execution_id
+  ON CONFLICT (run_id, name) DO UPDATE SET value = excluded.value, task = excluded.task, execution_id = excluded.execution_id, step = excluded.step, at = excluded.at
+  WHERE (excluded.execution_id, excluded.step, excluded.at) >= (run_metrics.execution_id, run_metrics.step, run_metrics.at);
+END;
+
+CREATE TRIGGER run_metrics_on_cache_hit AFTER INSERT ON executions WHEN NEW.source_execution_id IS NOT NULL
+BEGIN
+  INSERT INTO run_metrics (run_id, name, value, task, execution_id, step, at)
+  SELECT NEW.run_id, m.name, m.value, NEW.task, NEW.id, COALESCE(m.step, -1), m.at FROM metrics m WHERE m.execution_id = NEW.source_execution_id
+  ON CONFLICT (run_id, name) DO UPDATE SET value = excluded.value, task = excluded.task, execution_id = excluded.execution_id, step = excluded.step, at = excluded.at
+  WHERE (excluded.execution_id, excluded.step, excluded.at) >= (run_metrics.execution_id, run_metrics.step, run_metrics.at);
+END;
+
+-- Backfill from what is already recorded, in the order the triggers would have seen it.
+INSERT INTO run_metrics (run_id, name, value, task, execution_id, step, at)
+SELECT e.run_id, m.name, m.value, e.task, e.id, COALESCE(m.step, -1), m.at
+FROM executions e JOIN metrics m ON m.execution_id = COALESCE(e.source_execution_id, e.id)
+WHERE true
+ORDER BY e.id, COALESCE(m.step, -1), m.at, m.rowid
+ON CONFLICT (run_id, name) DO UPDATE SET value = excluded.value, task = excluded.task, execution_id = excluded.execution_id, step = excluded.step, at = excluded.at
+WHERE (excluded.execution_id, excluded.step, excluded.at) >= (run_metrics.execution_id, run_metrics.step, run_metrics.at);
+`,
+  },
 ];

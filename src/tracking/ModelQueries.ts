@@ -145,7 +145,7 @@ export const listModels = (db: Db): ReadonlyArray<ModelSummary> => {
     .prepare(
       `SELECT m.name, m.latest_version AS latest,
               (SELECT COUNT(*) FROM model_versions v WHERE v.model = m.name) AS versions,
-              (SELECT MAX(at) FROM model_audit a WHERE a.model = m.name) AS updated
+              (SELECT at FROM model_audit a WHERE a.model = m.name ORDER BY a.id DESC LIMIT 1) AS updated
        FROM models m ORDER BY m.name`,
     )
     .all() as Array<{ name: string; latest: number; versions: number; updated: number | null }>;
