@@ -88,7 +88,7 @@ describe("failures and timeouts", () => {
     expect(r.events.find((e) => e.type === "TaskFailed")).toMatchObject({ task: "slow", error: "TaskTimeoutError" });
     const pid = Number(readFileSync(m.file("slow.pid"), "utf8"));
     expect(processAlive(pid)).toBe(false);
-    expect(processesMentioning(p.dir)).toEqual([]);
+    expect(processesMentioning(p.path("m"))).toEqual([]);
   });
 
   it("fail-fast: a failure stops new tasks and kills running ones", async () => {
@@ -109,7 +109,7 @@ describe("failures and timeouts", () => {
     expect(tasksWith(r.events, "TaskStarted")).not.toContain("later");
     const busyPid = Number(readFileSync(m.started("busy"), "utf8"));
     expect(processAlive(busyPid)).toBe(false);
-    expect(processesMentioning(p.dir)).toEqual([]);
+    expect(processesMentioning(p.path("m"))).toEqual([]);
     expect(finished(r)).toMatchObject({ status: "failed", failed: 1 });
     expect(finished(r).cancelled).toBeGreaterThanOrEqual(2);
   });
@@ -148,7 +148,7 @@ describe("Ctrl-C", () => {
     await waitForFile(m.started("cmdtask"));
     const taskPid = Number(readFileSync(m.started("cmdtask"), "utf8"));
     expect(processAlive(taskPid)).toBe(true);
-    expect(processesMentioning(p.dir)).toContain(taskPid);
+    expect(processesMentioning(p.path("m"))).toContain(taskPid);
     run.child.kill("SIGINT");
     const r = await run.result;
     expect(r.code, describeResult(r)).toBe(130);
@@ -156,7 +156,7 @@ describe("Ctrl-C", () => {
     expect(r.events.find((e) => e.type === "TaskCancelled" && e.task === "cmdtask")).toMatchObject({ reason: "interrupted" });
     expect(tasksWith(r.events, "TaskStarted")).not.toContain("after");
     expect(processAlive(taskPid)).toBe(false);
-    expect(processesMentioning(p.dir)).toEqual([]);
+    expect(processesMentioning(p.path("m"))).toEqual([]);
     const runId = finished(r).runId;
     const row = withDb(p.dir, (db) => db.prepare(`SELECT status FROM runs WHERE id = ?`).get(runId)) as { status: string };
     expect(row.status).toBe("cancelled");

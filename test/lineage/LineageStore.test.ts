@@ -4,7 +4,7 @@
  * through the CLI a DB locked by another process and a `.cairn` that cannot be written.
  */
 import { spawn, execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -22,6 +22,39 @@ const open = (path: string): LineageStore => {
   opened.push(s);
   return s;
 };
+/**
+ * Adds or removes write permission on a tree. Entries vanishing meanwhile are ignored: a finished
+ * run deletes its temp files in a detached background process.
+ */
+const chmodTree = (root: string, writable: boolean): void => {
+  const tryChmod = (path: string, mode: number) => {
+    try {
+      chmodSync(path, mode & 0o7777);
+    } catch {
+      /* removed meanwhile */
+    }
+  };
+  let st;
+  try {
+    st = lstatSync(root);
+  } catch {
+    return;
+  }
+  if (st.isSymbolicLink()) return;
+  const mode = writable ? st.mode | 0o200 : st.mode & ~0o222;
+  if (!st.isDirectory()) return tryChmod(root, mode);
+  // A directory must be writable before its entries are fixed, and locked only after them.
+  if (writable) tryChmod(root, mode);
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const e of entries) chmodTree(join(root, e), writable);
+  if (!writable) tryChmod(root, mode);
+};
+
 const tempDb = (): string => join(mkdtempSync(join(tmpdir(), "cairn-lineage-")), ".cairn/cairn.db");
 
 /** Runs a script in a fresh Node process that can import the compiled LineageStore. */
@@ -168,7 +201,7 @@ export default flow("store", { tasks: [b] });
     const as = runningAsRoot() ? { uid: 65534, gid: 65534 } : {};
     chmodSync(p.dir, 0o755);
     const store = p.path(".cairn");
-    const setWritable = (writable: boolean) => execFileSync("chmod", ["-R", writable ? "u+w" : "a-w", store]);
+    const setWritable = (writable: boolean) => chmodTree(store, writable);
     setWritable(false);
     try {
       const r = await p.run([], as);
