@@ -6,7 +6,7 @@
 //   node bench/drift.mjs --big      also stream a ~2 GB CSV to show memory stays bounded
 import { execFileSync, spawnSync } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -149,7 +149,14 @@ if (process.argv.includes("--big")) {
     `peak RSS ${r.maxRssMB.toFixed(0)} MB — the columnar result is ~${((r.rows * 24) / 1e6).toFixed(0)} MB; the file is never held whole`);
 }
 
+// The machine's load matters: scipy/pandas ran in the same minute, so compare against them.
+const environment = { node: process.version, cpus: cpus().length, loadavg: loadavg().map((l) => +l.toFixed(2)) };
+console.log(`node ${environment.node}, ${environment.cpus} CPUs, load average ${environment.loadavg.join(" ")}`);
 for (const r of rows) {
   const verdict = r.target === undefined ? "" : r.ms <= r.target ? `  ✓ ≤ ${r.target} ms` : `  ✗ over ${r.target} ms`;
   console.log(`${r.name}: ${r.ms.toFixed(0)} ms${verdict}\n    ${r.extra}`);
 }
+const resultsDir = fileURLToPath(new URL("./results/", import.meta.url));
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(join(resultsDir, `drift-${new Date().toISOString().slice(0, 10)}.json`), JSON.stringify({ environment, rows }, null, 2) + "\n");
+if (rows.some((r) => r.target !== undefined && r.ms > r.target)) process.exitCode = 1;
