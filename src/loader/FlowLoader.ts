@@ -187,7 +187,7 @@ const toLoadError = (file: string, e: unknown, messages: ReadonlyArray<HookMessa
   if (err instanceof SyntaxError) {
     // Link and parse errors start their stack with the offending file:line (a path once
     // source maps are on, a file URL otherwise), then the source line and a caret.
-    const head = /^((?:file:\/\/)?[^\n]+?):(\d+)\n/.exec(stack);
+    const head = /^((?:file:\/\/)?\/[^\n]*?):(\d+)\n/.exec(stack);
     const where = head === null ? undefined : { file: head[1]!.startsWith("file:") ? pathOfURL(head[1]!) : head[1]!.replace(/\?.*$/, ""), line: Number(head[2]) };
     // `import { x } from "./lib.js"` where lib has no export x.
     const missing = /The requested module '([^']+)' does not provide an export named '([^']+)'/.exec(message);

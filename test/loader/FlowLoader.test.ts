@@ -293,4 +293,13 @@ describe("loadFlowModule errors", () => {
     expect(r.error!.stack).not.toContain("node:internal");
     expect(r.error!.stack).not.toContain("/dist/src/");
   });
+
+  it("reports a SyntaxError the user's code throws at the top level as an evaluation error, not a syntax error", async () => {
+    const dir = await makeProject({
+      "flows/f.ts": `import { flow } from "cairn";\nconst settings = JSON.parse("{ not json");\nexport default flow("f", { description: settings });\n`,
+    });
+    const r = await loadOnce(dir, "flows/f.ts");
+    expect(r.error?.tag).toBe("FlowEvaluationError");
+    expect((r.error?.fields["frames"] as string[])[0]).toContain(`${join(dir, "flows/f.ts")}:2:`);
+  });
 });
