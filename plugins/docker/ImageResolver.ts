@@ -10,6 +10,7 @@ import { hashBuildContext, listBuildContext } from "./BuildContext.js";
 import { engineCall, engineMessage, type EngineAddress } from "./DockerClient.js";
 import { DockerBuildError, DockerImageNotFoundError, DockerOptionsError } from "./DockerErrors.js";
 import type { BuildOptions, ImageSourceOptions } from "./DockerOptions.js";
+import { engineGet, labelFilter } from "./EngineGet.js";
 import { tarChunks } from "./Ustar.js";
 
 /** The label holding the context hash an image was built from: the engine itself is the build cache. */
@@ -26,7 +27,8 @@ export interface ResolvedImage {
 }
 
 interface Ctx {
-  readonly docker: Dockerode;
+  /** dockerode, loaded only when something must be built, pulled or tagged. */
+  readonly docker: () => Promise<Dockerode>;
   readonly address: EngineAddress;
   readonly task: string;
   readonly flowDir: string;
@@ -42,7 +44,9 @@ export const resolveImage = (source: ImageSourceOptions, ctx: Ctx): Promise<Reso
 
 const resolveNamed = async (ref: string, pull: "missing" | "never", ctx: Ctx): Promise<ResolvedImage> => {
   const inspect = (): Promise<Dockerode.ImageInspectInfo> =>
-    engineCall("inspect image", ctx.task, ctx.address, () => ctx.docker.getImage(ref).inspect());
+    engineCall("inspect image", ctx.task, ctx.address, () =>
+      engineGet(ctx.address, `/images/${ref}/json`, async () => (await ctx.docker()).getImage(ref).inspect()),
+    );
   try {
     return { id: (await inspect()).Id, ref, built: false };
   } catch (e) {
@@ -51,9 +55,10 @@ const resolveNamed = async (ref: string, pull: "missing" | "never", ctx: Ctx): P
   if (pull === "never") throw new DockerImageNotFoundError({ image: ref, task: ctx.task, reason: 'pulling is off (pull: "never")' });
   ctx.log(`pulling image ${ref}`);
   try {
-    const stream = await ctx.docker.pull(ref);
+    const client = await ctx.docker();
+    const stream = await client.pull(ref);
     await new Promise<void>((done, fail) =>
-      ctx.docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => {
+      client.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => {
         const failed = err ?? out.find((o) => typeof o.error === "string");
         if (failed) fail(failed instanceof Error ? failed : new Error(failed.error));
         else done();
@@ -90,8 +95,11 @@ const resolveBuild = async (build: BuildOptions, ctx: Ctx): Promise<ResolvedImag
   const running = inflight.get(key);
   if (running !== undefined) return running;
   const work = (async (): Promise<ResolvedImage> => {
+    const label = `${CONTEXT_HASH_LABEL}=${hash}`;
     const existing = await engineCall("list images", ctx.task, ctx.address, () =>
-      ctx.docker.listImages({ filters: JSON.stringify({ label: [`${CONTEXT_HASH_LABEL}=${hash}`] }) }),
+      engineGet(ctx.address, `/images/json?${labelFilter([label])}`, async () =>
+        (await ctx.docker()).listImages({ filters: JSON.stringify({ label: [label] }) }),
+      ),
     );
     const newest = [...existing].sort((a, b) => b.Created - a.Created)[0];
     if (newest !== undefined) {
@@ -113,7 +121,8 @@ const resolveBuild = async (build: BuildOptions, ctx: Ctx): Promise<ResolvedImag
 const tagImage = async (ctx: Ctx, id: string, tag: string): Promise<void> => {
   const colon = tag.lastIndexOf(":");
   const [repo, version] = colon > tag.lastIndexOf("/") ? [tag.slice(0, colon), tag.slice(colon + 1)] : [tag, "latest"];
-  await engineCall("tag image", ctx.task, ctx.address, () => ctx.docker.getImage(id).tag({ repo, tag: version }));
+  const client = await ctx.docker();
+  await engineCall("tag image", ctx.task, ctx.address, () => client.getImage(id).tag({ repo, tag: version }));
 };
 
 /** One line of the engine's build progress stream. */
@@ -139,9 +148,10 @@ const runBuild = async (
     forcerm: true,
     ...(b.target === undefined ? {} : { target: b.target }),
   };
-  const stream = await engineCall("build image", ctx.task, ctx.address, () => ctx.docker.buildImage(Readable.from(tarChunks(b.entries)), options));
+  const client = await ctx.docker();
+  const stream = await engineCall("build image", ctx.task, ctx.address, () => client.buildImage(Readable.from(tarChunks(b.entries)), options));
   const messages = await new Promise<BuildMessage[]>((done, reject) =>
-    ctx.docker.modem.followProgress(
+    client.modem.followProgress(
       stream,
       (err: Error | null, out: BuildMessage[]) => (err ? reject(fail(engineMessage(err))) : done(out)),
       (m: BuildMessage) => {
@@ -159,6 +169,6 @@ const runBuild = async (
   const id = messages.find((m) => typeof m.aux?.ID === "string")?.aux?.ID;
   if (id !== undefined) return id;
   // Older engines report only "Successfully built <short id>": ask for the tag instead.
-  const info = await engineCall("inspect image", ctx.task, ctx.address, () => ctx.docker.getImage(b.tag).inspect());
+  const info = await engineCall("inspect image", ctx.task, ctx.address, () => client.getImage(b.tag).inspect());
   return info.Id;
 };

@@ -5,6 +5,7 @@
 import { hostname } from "node:os";
 import type Dockerode from "dockerode";
 import { engineCall, statusOf, type EngineAddress } from "./DockerClient.js";
+import { engineGet, labelFilter } from "./EngineGet.js";
 import { LABEL_OWNER_HOST, LABEL_OWNER_PID, LABEL_PROJECT, LABEL_RUN } from "./Labels.js";
 
 /** True when a process with this pid exists (signal 0 checks without signalling). */
@@ -23,13 +24,16 @@ const processAlive = (pid: number): boolean => {
  * by another machine are left alone: their owner may still be running there.
  */
 export const removeLeftovers = async (
-  docker: Dockerode,
+  docker: () => Promise<Dockerode>,
   address: EngineAddress,
   projectDir: string,
   runId: string,
 ): Promise<string[]> => {
+  const label = `${LABEL_PROJECT}=${projectDir}`;
   const containers = await engineCall("list containers", undefined, address, () =>
-    docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${LABEL_PROJECT}=${projectDir}`] }) }),
+    engineGet(address, `/containers/json?all=1&${labelFilter([label])}`, async () =>
+      (await docker()).listContainers({ all: true, filters: JSON.stringify({ label: [label] }) }),
+    ),
   );
   const here = hostname();
   const removed: string[] = [];
@@ -43,7 +47,7 @@ export const removeLeftovers = async (
     if (pid === process.pid) continue;
     if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) continue;
     try {
-      await docker.getContainer(c.Id).remove({ force: true, v: true });
+      await (await docker()).getContainer(c.Id).remove({ force: true, v: true });
       removed.push((c.Names?.[0] ?? c.Id).replace(/^\//, ""));
     } catch (e) {
       const s = statusOf(e);

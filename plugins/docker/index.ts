@@ -76,9 +76,10 @@ export const docker = (options: DockerOptions): DockerExecutor => {
   const resolved = new Map<string, ResolvedImage>();
   let projectDir: string | undefined;
 
-  const connect = async () => {
+  /** The engine address is read per call, so DOCKER_HOST set after the flow loaded still applies. */
+  const connect = () => {
     const address = engineAddress(opts.host);
-    return { address, docker: await dockerClient(address) };
+    return { address, docker: () => dockerClient(address) };
   };
 
   return {
@@ -88,14 +89,16 @@ export const docker = (options: DockerOptions): DockerExecutor => {
     async fingerprint(req) {
       // Invalid limits fail at plan time, before anything runs.
       resourceLimits(req.resources, req.task);
-      const { address, docker: client } = await connect();
+      const { address, docker: client } = connect();
       const image = await resolveImage(opts.source, { docker: client, address, task: req.task, flowDir: req.flowDir, log: req.log });
       resolved.set(`${req.flow}\0${req.task}`, image);
       return { kind: "docker", image: image.id, gpus: gpusOf(req.resources) ?? null, network: opts.network };
     },
 
     async run(req) {
-      const { address, docker: client } = await connect();
+      const { address, docker: client } = connect();
+      // The engine fingerprints before it runs; a direct call without a plan resolves now, with
+      // relative build contexts taken from the working directory.
       const image =
         resolved.get(`${req.flow}\0${req.task}`) ??
         (await resolveImage(opts.source, {
@@ -108,7 +111,7 @@ export const docker = (options: DockerOptions): DockerExecutor => {
       const user = opts.user ?? invokingUser();
       if (opts.user !== undefined) await handOver(req, opts.user);
       return runContainer({
-        docker: client,
+        docker: await client(),
         address,
         req,
         imageId: image.id,
@@ -121,7 +124,7 @@ export const docker = (options: DockerOptions): DockerExecutor => {
 
     async prepare(ctx) {
       projectDir = ctx.projectDir;
-      const { address, docker: client } = await connect();
+      const { address, docker: client } = connect();
       await removeLeftovers(client, address, ctx.projectDir, ctx.runId);
     },
   };
