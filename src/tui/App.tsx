@@ -3,7 +3,7 @@
  * of running tasks, the full-log view and, in the final frame, the failures. Keys: ↑/↓ select,
  * enter/`l` full log, `f` failed only, `r` force rerun (watch mode), `q` quit.
  */
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { Box, useInput, useStdin } from "ink";
 import { groupedTaskNames, type RunState } from "../events/RunState.js";
 import { Counts } from "./Counts.js";
@@ -52,7 +52,14 @@ export const App = (props: AppProps) => {
   const { columns, rows } = props.size ?? terminal;
   const { state, version, now, final = false } = props;
   const theme = useMemo(() => themeFor(props.colors ?? colorsEnabled()), [props.colors]);
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelectedState] = useState<string | null>(null);
+  // Keys can arrive faster than frames (key repeat, ↓ then r): the handler reads the selection from
+  // a ref it updates itself, not from the last render, so no key acts on a stale selection.
+  const selectedRef = useRef<string | null>(null);
+  const setSelected = (name: string | null) => {
+    selectedRef.current = name;
+    setSelectedState(name);
+  };
   const [logOpen, setLogOpen] = useState(false);
   const [failedOnly, setFailedOnly] = useState(false);
 
@@ -78,7 +85,8 @@ export const App = (props: AppProps) => {
       if (input === "q") return props.onQuit();
       if (key.upArrow || key.downArrow || key.pageUp || key.pageDown || key.home || key.end) {
         if (names.length === 0) return;
-        const at = selected === null ? -1 : names.indexOf(selected);
+        const current = selectedRef.current;
+        const at = current === null ? -1 : names.indexOf(current);
         const page = Math.max(1, listHeight - 1);
         const next = key.home ? 0 : key.end ? names.length - 1
           : at < 0 ? 0
@@ -87,13 +95,13 @@ export const App = (props: AppProps) => {
         return;
       }
       if (key.return || input === "l") {
-        if (selected === null && names[0] !== undefined) setSelected(names[0]);
+        if (selectedRef.current === null && names[0] !== undefined) setSelected(names[0]);
         setLogOpen((open) => !open);
         return;
       }
       if (key.escape) return setLogOpen(false);
       if (input === "f") return setFailedOnly((f) => !f);
-      if (input === "r" && selected !== null) props.onForceRerun?.(selected);
+      if (input === "r" && selectedRef.current !== null) props.onForceRerun?.(selectedRef.current);
     },
     { isActive: isRawModeSupported === true && !final },
   );

@@ -65,13 +65,16 @@ describe("App", () => {
     m.stdin.write(KEYS.down);
     await settle();
     expect(m.frame()).toMatch(/^› .* task-0 /m);
+    // 40 presses before React draws again: each must move from where the previous one left off.
     for (let i = 0; i < 40; i++) m.stdin.write(KEYS.down);
     await settle();
+    // Grouped order puts the 100 running tasks (task-0, task-3, …) first: the 41st is task-120.
     const selected = m.frame().split("\n").filter((l) => l.startsWith("›"));
     expect(selected).toHaveLength(1);
+    expect(selected[0]).toMatch(/^› . task-120 /);
     m.stdin.write(KEYS.up);
     await settle();
-    expect(m.frame().split("\n").filter((l) => l.startsWith("›"))).toHaveLength(1);
+    expect(m.frame().split("\n").filter((l) => l.startsWith("›"))[0]).toMatch(/^› . task-117 /);
   });
 
   it("opens and closes the selected task's full log with enter and l", async () => {
@@ -122,10 +125,10 @@ describe("App", () => {
     await settle();
     expect(onForceRerun).not.toHaveBeenCalled();
     m.stdin.write(KEYS.down);
-    await settle();
+    m.stdin.write(KEYS.down);
     m.stdin.write("r");
     await settle();
-    expect(onForceRerun).toHaveBeenCalledWith("train");
+    expect(onForceRerun).toHaveBeenCalledWith("evaluate");
   });
 
   it("calls onQuit on q and onInterrupt on Ctrl-C", async () => {

@@ -76,3 +76,12 @@ export const mount = (tree: ReactElement, columns = 80, rows = 24) => {
   });
   return { stdout, stdin, instance, frame: () => stripAnsi(stdout.lastFrame()) };
 };
+
+/** True when some SGR sequence sets a foreground or background colour (39/49, the resets, do not count). */
+export const hasColourCodes = (s: string): boolean => {
+  for (const m of s.matchAll(/\u001B\[([\d;:]*)m/g)) {
+    const params = m[1]!.split(/[;:]/).map(Number);
+    if (params.some((p) => (p >= 30 && p <= 38) || (p >= 40 && p <= 48) || (p >= 90 && p <= 97) || (p >= 100 && p <= 107))) return true;
+  }
+  return false;
+};
