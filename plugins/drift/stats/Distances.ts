@@ -3,6 +3,7 @@
  * `wasserstein_distance`) and Jensen–Shannon between probability vectors (scipy's `jensenshannon`).
  */
 import { StatisticsInputError } from "./StatisticsInputError.js";
+import { sortFloat64 } from "./SortFloat64.js";
 
 const sortedFinite = (values: ArrayLike<number>, fn: string, label: string): Float64Array => {
   const out = Float64Array.from(values as ArrayLike<number>);
@@ -12,7 +13,7 @@ const sortedFinite = (values: ArrayLike<number>, fn: string, label: string): Flo
       throw new StatisticsInputError({ function: fn, problem: `sample ${label} holds ${out[i]} at index ${i}; drop missing and infinite values first` });
     }
   }
-  return out.sort();
+  return sortFloat64(out);
 };
 
 /**

@@ -7,6 +7,7 @@ import { StatisticsInputError } from "./StatisticsInputError.js";
 import { gcd, ksExactPValue } from "./KsExact.js";
 import { kolmogorovSurvival } from "./KolmogorovDistribution.js";
 import { roundHalfEven } from "./SpecialFunctions.js";
+import { sortFloat64 } from "./SortFloat64.js";
 
 /** Result of {@link ksTest}. */
 export interface KsTestResult {
@@ -38,7 +39,7 @@ const toSorted = (values: ArrayLike<number>, label: string): Float64Array => {
       });
     }
   }
-  return out.sort();
+  return sortFloat64(out);
 };
 
 /**

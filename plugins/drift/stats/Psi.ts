@@ -3,6 +3,7 @@
  * fractions of the reference and current samples in bin i.
  */
 import { StatisticsInputError } from "./StatisticsInputError.js";
+import { sortFloat64 } from "./SortFloat64.js";
 
 /** Options of {@link psi}. */
 export interface PsiOptions {
@@ -99,7 +100,7 @@ export const psi = (reference: ArrayLike<number>, current: ArrayLike<number>, op
     if (!Number.isInteger(bins) || bins < 2) {
       throw new StatisticsInputError({ function: "psi", problem: `bins is ${bins}; give an integer ≥ 2 or an array of cut points` });
     }
-    cuts = quantileCutPoints(Float64Array.from(reference).sort(), bins);
+    cuts = quantileCutPoints(sortFloat64(Float64Array.from(reference)), bins);
   } else {
     for (let i = 1; i < bins.length; i++) {
       if (!(bins[i]! > bins[i - 1]!)) throw new StatisticsInputError({ function: "psi", problem: "cut points must be strictly ascending" });
