@@ -4,7 +4,7 @@
  */
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,15 +18,11 @@ const DIST_CLOSURE = join(REPO, "dist/src/hashing/CodeClosure.js");
  * the compiled loader, and a stale build would test old code.
  */
 export const assertBuilt = (): void => {
-  const pairs: Array<[string, string]> = [
-    ["src/loader/FlowLoader.ts", "dist/src/loader/FlowLoader.js"],
-    ["src/loader/hooks.ts", "dist/src/loader/hooks.js"],
-    ["src/loader/ModuleAnalysis.ts", "dist/src/loader/ModuleAnalysis.js"],
-    ["src/hashing/CodeClosure.ts", "dist/src/hashing/CodeClosure.js"],
-  ];
-  for (const [src, out] of pairs) {
-    const o = (() => { try { return statSync(join(REPO, out)).mtimeMs; } catch { return -1; } })();
-    if (o < statSync(join(REPO, src)).mtimeMs) throw new Error(`${out} is missing or older than ${src}: run \`npx tsc -p tsconfig.build.json\` first.`);
+  const sources = [...readdirSync(join(REPO, "src/loader")).map((f) => `src/loader/${f}`), "src/hashing/CodeClosure.ts"];
+  for (const src of sources.filter((f) => f.endsWith(".ts"))) {
+    const out = `dist/${src.replace(/\.ts$/, ".js")}`;
+    const built = (() => { try { return statSync(join(REPO, out)).mtimeMs; } catch { return -1; } })();
+    if (built < statSync(join(REPO, src)).mtimeMs) throw new Error(`${out} is missing or older than ${src}: run \`npx tsc -p tsconfig.build.json\` first.`);
   }
 };
 
