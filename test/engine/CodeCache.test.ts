@@ -157,3 +157,48 @@ export default flow("declared", { tasks: [build] });
     expect(executed(await rerun(p))).toEqual(["build"]);
   });
 });
+
+describe("package versions in the cache key", () => {
+  const PKG = (version: string) => JSON.stringify({ name: "fake-scaler", version, type: "module", main: "index.js" });
+  const FLOW = `import { task, flow } from "cairn";
+import { scale } from "fake-scaler";
+const uses = task("uses", { run: () => scale(2) });
+const plain = task("plain", { run: () => 2 });
+export default flow("pkgs", { tasks: [uses, plain] });
+`;
+
+  // Engine bug: engine/ModuleCodeHasher.ts keys its persisted code_cache by the local modules'
+  // sources and the function source only, not the imported packages' package.json (which
+  // hashing/CodeClosure.ts's codeClosureKey does include, unused). After an upgrade the stored
+  // closure — with the old version — is reused, so the dependencies ingredient never changes.
+  it.fails("reruns the task importing an npm package when its installed version changes, not the others", async () => {
+    const p = await makeProject({
+      "flow.ts": FLOW,
+      "node_modules/fake-scaler/package.json": PKG("1.0.0"),
+      "node_modules/fake-scaler/index.js": "export const scale = (x) => x * 10;\n",
+    });
+    expect(executed(await rerun(p))).toEqual(["plain", "uses"]);
+    expect(executed(await rerun(p))).toEqual([]);
+    await p.write({ "node_modules/fake-scaler/package.json": PKG("1.1.0") });
+    const r = await rerun(p);
+    expect(executed(r)).toEqual(["uses"]);
+    expect(cached(r)).toEqual(["plain"]);
+    expect(r.events.find((e) => e.type === "TaskQueued")).toMatchObject({ task: "uses", reason: { changed: ["dependencies"] } });
+  });
+});
+
+describe("explain after a code change", () => {
+  it("names the helper module that changed", async () => {
+    const p = await codeProject();
+    await p.write({ "lib/math.ts": MATH.replace("=> 2", "=> 5") });
+    const r = await p.cairn(["explain", "flow.ts", "a", "--json"]);
+    expect(r.code, describeResult(r)).toBe(0);
+    const e = JSON.parse(r.stdout) as { verdict: string; ingredients: Array<{ ingredient: string; changed: boolean; details: string[] }> };
+    expect(e.verdict).toBe("run");
+    const code = e.ingredients.find((i) => i.ingredient === "code")!;
+    expect(code.changed).toBe(true);
+    expect(code.details.join("\n")).toContain("lib/math.ts");
+    const b = JSON.parse((await p.cairn(["explain", "flow.ts", "b", "--json"])).stdout) as { verdict: string };
+    expect(b.verdict).toBe("cached");
+  });
+});
