@@ -1,10 +1,12 @@
 /** The executor's fingerprint against a real engine: builds, the context-hash short-circuit, missing images. */
+import { execFileSync } from "node:child_process";
 import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { DockerBuildError, DockerImageNotFoundError, CONTEXT_HASH_LABEL, docker } from "../../../plugins/docker/index.js";
 import {
   BUSYBOX_IMAGE,
+  bundledPlugin,
   cairnContainers,
   commandRequest,
   describeWithDocker,
@@ -156,5 +158,28 @@ describeWithDocker("docker executor: image resolution and fingerprint", () => {
     expect(limited).toEqual(plain);
     expect(gpu).toEqual({ ...plain, gpus: "all" });
     expect(bridged).toEqual({ ...plain, network: "bridge" });
+  });
+  it("plans with an existing image and prepares a run without loading dockerode", async () => {
+    // In a fresh process: a fully cached `cairn run` only fingerprints and prepares, and dockerode
+    // (0.3–1 s to load) must not be paid for then.
+    const contextDir = join(root, "plan-only");
+    await writeBusyboxContext(contextDir);
+    await fingerprintOf(root, "plan-only");
+    const bundle = await bundledPlugin();
+    const script = join(root, "plan-only.mjs");
+    await writeFile(
+      script,
+      `import { createRequire } from "node:module";
+import { docker } from ${JSON.stringify(bundle)};
+const ctx = ${JSON.stringify(contextDir)};
+for (const ex of [docker({ image: ${JSON.stringify(BUSYBOX_IMAGE)} }), docker({ build: { context: ctx } })]) {
+  await ex.prepare({ projectDir: ${JSON.stringify(root)}, runId: "plan-only" });
+  await ex.fingerprint({ flow: "f", task: "t", flowDir: ${JSON.stringify(root)}, resources: {}, log: (l) => console.log(l) });
+}
+const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes("/node_modules/dockerode/"));
+console.log(JSON.stringify({ loaded: loaded.length }));`,
+    );
+    const out = execFileSync(process.execPath, [script], { encoding: "utf8" }).trim().split("\n");
+    expect(out).toEqual([JSON.stringify({ loaded: 0 })]);
   });
 });

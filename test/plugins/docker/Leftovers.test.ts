@@ -8,7 +8,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { docker } from "../../../plugins/docker/index.js";
-import { BUSYBOX_IMAGE, cairnContainers, describeWithDocker, engine, ensureBusyboxImage, removeDir, tempDir, testRunId } from "./rig.js";
+import { BUSYBOX_IMAGE, bundledPlugin, cairnContainers, describeWithDocker, engine, ensureBusyboxImage, removeDir, tempDir, testRunId } from "./rig.js";
 
 /** A pid that belonged to a process which has exited. */
 const deadPid = (): number => {
@@ -60,12 +60,8 @@ describeWithDocker("docker executor: leftovers and ownership", () => {
     "runs as the invoking user by default, so outputs belong to them (cairn started as uid 1000)",
     async () => {
       // Starting a process as another user needs root; the test then runs the executor in a real
-      // child process with uid 1000 and the docker group (to open the socket), bundled with esbuild.
-      const { build } = await import("esbuild");
-      const bundleDir = join(process.cwd(), "node_modules", ".cache", "cairn-docker-test");
-      await mkdir(bundleDir, { recursive: true });
-      const bundle = join(bundleDir, "plugin.mjs");
-      await build({ entryPoints: [join(process.cwd(), "plugins/docker/index.ts")], bundle: true, platform: "node", format: "esm", packages: "external", outfile: bundle, logLevel: "silent" });
+      // child process with uid 1000 and the docker group (to open the socket).
+      const bundle = await bundledPlugin();
       const dockerGid = Number(execFileSync("getent", ["group", "docker"], { encoding: "utf8" }).split(":")[2]);
       const work = await tempDir("as-1000"); // directly under /tmp: uid 1000 cannot enter root's 0700 temp dirs
       await mkdir(join(work, "out"), { recursive: true });

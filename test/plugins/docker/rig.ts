@@ -2,7 +2,7 @@
  * Test rig for the Docker plugin: finds out whether an engine is reachable (skip or fail under
  * CAIRN_REQUIRE_DOCKER=1), builds the busybox test image FROM scratch, and hand-builds requests.
  */
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -120,6 +120,20 @@ export const cairnContainers = async (runId?: string): Promise<Dockerode.Contain
 /** Runs the busybox image with `req` through a fresh executor. */
 export const runBusybox = (req: CommandRequest, options: Partial<Parameters<typeof docker>[0]> = {}): Promise<CommandResult> =>
   docker({ image: BUSYBOX_IMAGE, ...options } as Parameters<typeof docker>[0]).run(req);
+
+/**
+ * The plugin bundled into one ESM file (npm packages stay external and resolve from this
+ * repository), for tests that must run it in a separate, fresh Node process.
+ */
+export const bundledPlugin = async (): Promise<string> => {
+  const { build } = await import("esbuild");
+  const dir = join(process.cwd(), "node_modules", ".cache", "cairn-docker-test");
+  await mkdir(dir, { recursive: true });
+  const outfile = join(dir, `plugin-${process.pid}.mjs`);
+  await build({ entryPoints: [join(process.cwd(), "plugins/docker/index.ts")], bundle: true, platform: "node", format: "esm", packages: "external", outfile, logLevel: "silent" });
+  process.once("exit", () => rmSync(outfile, { force: true }));
+  return outfile;
+};
 
 /** Removes a temporary directory tree. */
 export const removeDir = (dir: string): Promise<void> => rm(dir, { recursive: true, force: true });
