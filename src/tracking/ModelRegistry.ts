@@ -9,7 +9,7 @@ import type { LineageStore } from "../lineage/LineageStore.js";
 import type { Condition } from "./Condition.js";
 import { holds } from "./Condition.js";
 import { aliasHistory, currentHolder, requireVersion, versionMetrics } from "./ModelQueries.js";
-import { InvalidAliasError, PromotionRefusedError, RollbackUnavailableError } from "./RegistryError.js";
+import { InvalidAliasError, InvalidModelNameError, PromotionRefusedError, RollbackUnavailableError } from "./RegistryError.js";
 
 /** One `ctx.registerModel(name, valueOrPath, { metrics })` call, resolved to a stored artifact. */
 export interface ModelRegistration {
@@ -62,7 +62,7 @@ export const recordModelRegistrations = (
   const created: Array<{ name: string; version: number }> = [];
   for (const r of regs) {
     const bad = invalidModelName(r.name);
-    if (bad) throw new Error(`${bad}; rename it in ctx.registerModel`);
+    if (bad) throw new InvalidModelNameError(r.name, bad);
     upsertModel.run(r.name, at);
     const version = (bump.get(r.name) as { v: number }).v;
     insertVersion.run(r.name, version, r.artifactHash, r.artifactPath, executionId, runId, at);

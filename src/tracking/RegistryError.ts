@@ -74,3 +74,12 @@ export class RequirementSyntaxError extends Error {
     );
   }
 }
+
+/** A model name that could not be told apart from `name@version` or contains odd characters. */
+export class InvalidModelNameError extends Error {
+  readonly _tag = "InvalidModelNameError";
+  readonly exitCode = 2;
+  constructor(readonly model: string, readonly detail: string) {
+    super(`${detail}; rename it in ctx.registerModel("${model}", …).`);
+  }
+}

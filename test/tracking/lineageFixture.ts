@@ -147,10 +147,9 @@ export const H = {
  * the data and trains v3 (0.88); run 4 is all cache hits of run 3; run 5 fails in train. One
  * `iris` run logs accuracy 0.95.
  */
-export const churnStory = (): ReturnType<typeof tempProject> & { ids: Record<string, number> } => {
+export const churnStory = () => {
   const p = tempProject();
   const s = p.open();
-  const ids: Record<string, number> = {};
   const churnFile = (hash: string, size: number) => [{ name: "csv", path: "data/churn.csv", hash, size }];
   const story = (run: string, at: number, data: string, size: number, trees: number, acc: number, f1: number, modelHash: string, fOut: string, version: string) => {
     const ex = recordExecution(s, { runId: run, flow: "churn", task: "extract", at, files: churnFile(data, size), outputHash: H.out(`x${data.slice(0, 2)}`) });
@@ -204,6 +203,6 @@ export const churnStory = (): ReturnType<typeof tempProject> & { ids: Record<str
   const iris = recordExecution(s, { runId: "iris1", flow: "iris", task: "fit", at: 6_000_000, files: [{ name: "csv", path: "data/iris.csv", hash: "i1".padEnd(32, "0"), size: 50 }], params: { k: 3 }, metrics: [{ name: "accuracy", value: 0.95 }], outputHash: H.out("iris") });
   finishRun(s, "iris1", "succeeded", 6_000_100);
   s.close();
-  Object.assign(ids, { r1ex: r1.ex, r1fe: r1.fe, r1tr: r1.tr, r2ex, r2fe, r2tr, r3ex: r3.ex, r3fe: r3.fe, r3tr: r3.tr, r4tr, r5tr, iris });
+  const ids = { r1ex: r1.ex, r1fe: r1.fe, r1tr: r1.tr, r2ex, r2fe, r2tr, r3ex: r3.ex, r3fe: r3.fe, r3tr: r3.tr, r4tr, r5tr, iris };
   return { ...p, ids };
 };
