@@ -27,7 +27,7 @@ const shares = (counts: ArrayLike<number>): number[] => {
   return Array.from(counts, (c) => (total === 0 ? 0 : c / total));
 };
 
-const bars = (series: ReadonlyArray<{ values: number[]; color: string }>, labels: ReadonlyArray<string>): string => {
+const bars = (series: ReadonlyArray<{ values: number[]; color: string }>, labels: ReadonlyArray<string>, axisLabels = false): string => {
   const n = series[0]!.values.length;
   const max = Math.max(1e-12, ...series.flatMap((s) => s.values));
   const slot = WIDTH / n;
@@ -40,7 +40,10 @@ const bars = (series: ReadonlyArray<{ values: number[]; color: string }>, labels
       return `<rect x="${x.toFixed(1)}" y="${(HEIGHT - 16 - h).toFixed(1)}" width="${Math.max(1, barWidth - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${s.color}" fill-opacity="${barWidth < slot ? 0.9 : 0.55}"><title>${escapeHtml(title)}</title></rect>`;
     }),
   );
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img">${rects.join("")}<line x1="0" y1="${HEIGHT - 16}" x2="${WIDTH}" y2="${HEIGHT - 16}" stroke="#999"/></svg>`;
+  const texts = axisLabels
+    ? labels.map((l, i) => `<text x="${(i * slot + slot / 2).toFixed(1)}" y="${HEIGHT - 3}" font-size="10" text-anchor="middle" fill="#555">${escapeHtml(l.length > 12 ? l.slice(0, 11) + "…" : l)}</text>`).join("")
+    : "";
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img">${rects.join("")}${texts}<line x1="0" y1="${HEIGHT - 16}" x2="${WIDTH}" y2="${HEIGHT - 16}" stroke="#999"/></svg>`;
 };
 
 /** Overlaid histograms over the pooled range, BINS equal-width bins. */
@@ -72,8 +75,7 @@ const categoricalChart = (ref: Column, cur: Column): string => {
   const rs = shares(all.map((k) => rc.get(k) ?? 0)).slice(0, top.length);
   const cs = shares(all.map((k) => cc.get(k) ?? 0)).slice(0, top.length);
   const note = all.length > MAX_CATEGORIES ? `<p class="note">${MAX_CATEGORIES} most frequent of ${all.length} categories</p>` : "";
-  return bars([{ values: rs, color: REF_COLOR }, { values: cs, color: CUR_COLOR }], top) +
-    `<div class="cats">${top.map((t) => `<span>${escapeHtml(t)}</span>`).join("")}</div>${note}`;
+  return bars([{ values: rs, color: REF_COLOR }, { values: cs, color: CUR_COLOR }], top, true) + note;
 };
 
 const card = (name: string, f: FeatureDrift, reference: Dataset, current: Dataset): string => {
@@ -102,7 +104,7 @@ body{font:14px system-ui,sans-serif;margin:2em;color:#222}
 .summary{font-size:16px}.feature{display:inline-block;vertical-align:top;border:1px solid #ddd;border-radius:6px;padding:0 1em 1em;margin:0 1em 1em 0;width:${WIDTH + 20}px}
 .drifted{border-color:#d62728}.verdict{font-size:12px;padding:2px 6px;border-radius:4px;background:#2ca02c;color:#fff}
 .drifted .verdict{background:#d62728}dl{display:grid;grid-template-columns:max-content auto;gap:2px 1em}dt{color:#666}dd{margin:0}
-.axis{display:flex;justify-content:space-between;color:#666;font-size:11px}.cats{display:flex;flex-wrap:wrap;gap:4px;font-size:11px;color:#666}
+.axis{display:flex;justify-content:space-between;color:#666;font-size:11px}
 .legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}.note{color:#666;font-size:11px}
 </style></head><body>
 <h1>${escapeHtml(title)}</h1>
