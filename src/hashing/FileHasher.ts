@@ -31,6 +31,7 @@ export interface FileHasherStats {
   readonly bytesHashed: number;
 }
 
+/** Tuning knobs; the defaults suit the CLI, tests lower the worker threshold or move the clock. */
 export interface FileHasherOptions {
   /** Files larger than this are hashed on worker threads. Default 64 MiB: below it, starting
    *  workers (~35 ms) costs more than parallel hashing saves. */
