@@ -29,11 +29,13 @@ export class CsvTokenizer {
   /** Feeds the next chunk of the file. */
   push(chunk: Buffer): void {
     let buf = this.carry === undefined ? chunk : Buffer.concat([this.carry, chunk]);
-    if (this.first) {
+    // The BOM check waits for 3 bytes: a file may arrive in smaller chunks.
+    if (this.first && buf.length >= 3) {
       this.first = false;
-      if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
     }
     const consumed = this.scan(buf, false);
+    if (consumed > 0) this.first = false;
     this.carry = consumed < buf.length ? Buffer.from(buf.subarray(consumed)) : undefined;
   }
 

@@ -32,8 +32,8 @@ describe("readCsv", () => {
   });
 
   it("tokenizes exactly like csv-parse however the bytes are split into chunks", () => {
-    const bytes = Buffer.from(TRICKY.replace("\ufeff", ""));
-    const expected = (parse(bytes, { skip_empty_lines: true }) as string[][]).map((r) => r.join("|"));
+    const bytes = Buffer.from(TRICKY);
+    const expected = (parse(bytes, { skip_empty_lines: true, bom: true }) as string[][]).map((r) => r.join("|"));
     for (const size of [1, 2, 3, 7, bytes.length]) {
       const got: string[] = [];
       const t = new CsvTokenizer("mem", (record) => got.push(record.toArray().join("|")));
