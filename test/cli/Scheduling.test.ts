@@ -78,6 +78,25 @@ describe("resource pools and concurrency", () => {
   });
 });
 
+describe("resource requests the pools cannot satisfy", () => {
+  // Engine bug: a task claiming more units than its pool holds waits on the pool's semaphore
+  // forever; with nothing else pending, Node's event loop empties and the CLI exits 0 with no
+  // RunFinished and the task never run — a silent false success. It should be rejected up front
+  // (exit 2, naming the task, the pool and the fix).
+  it.fails("rejects a task that claims more of a pool than --resources provides", async () => {
+    const p = await makeProject({
+      "flow.ts": `import { task, flow } from "cairn";
+const big = task("big", { resources: { gpu: 2 }, run: () => 1 });
+export default flow("pool", { tasks: [big] });
+`,
+    });
+    const r = await p.run(["--resources", "gpu=1"]);
+    expect(r.code, describeResult(r)).toBe(2);
+    expect(r.stderr).toContain("big");
+    expect(r.stderr).toContain("gpu");
+  });
+});
+
 describe("failures and timeouts", () => {
   it("kills a command task that outlives its timeout and reports a timeout", async () => {
     const p = await makeProject();
