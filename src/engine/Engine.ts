@@ -133,8 +133,9 @@ export const runFlow = async (options: RunOptions, bus: EventBus): Promise<RunSu
   const opened = await openRun(options, bus);
   try {
     const watched = [...opened.watchedFiles];
-    const summary = options.dryRun ? dryRun(opened.cx, watched) : await realRun(opened.cx, watched);
     const taskFiles = Object.fromEntries([...opened.cx.statics].map(([t, st]) => [t, st.inputs.flatMap((i) => i.files.map((f) => f.abs))]));
+    options.onPlanned?.({ watchedFiles: watched, taskFiles });
+    const summary = options.dryRun ? dryRun(opened.cx, watched) : await realRun(opened.cx, watched);
     return { ...summary, taskFiles, inputFiles: [...new Set(Object.values(taskFiles).flat())] };
   } finally {
     opened.close();

@@ -59,7 +59,7 @@ export class WatchLoop {
   private runAbort: AbortController | undefined;
   private running: Promise<void> | undefined;
   private invalidations = new Map<string, AbortController>();
-  private lastSummary: RunSummary | undefined;
+  private planned: { taskFiles: Readonly<Record<string, ReadonlyArray<string>>>; inputFiles: Set<string> } | undefined;
   private lastChange: { path: string; at: number } | null = null;
   private invalidated: string[] = [];
   private forced = new Set<string>();
@@ -121,8 +121,10 @@ export class WatchLoop {
 
   /** Stops the running tasks that depend on `path`; the others finish. */
   private invalidateRunning(path: string): void {
-    const s = this.lastSummary;
-    const affected = s?.taskFiles ? Object.entries(s.taskFiles).filter(([, files]) => files.includes(path) || !(s.inputFiles ?? []).includes(path)).map(([t]) => t) : [];
+    const s = this.planned;
+    // An input file affects the tasks declaring it; any other watched file is code (the flow or a
+    // module it imports), which may change any task.
+    const affected = s ? Object.entries(s.taskFiles).filter(([, files]) => files.includes(path) || !s.inputFiles.has(path)).map(([t]) => t) : [];
     for (const t of affected) this.invalidations.get(t)?.abort(new Error(`${path} changed`));
     this.invalidated = affected;
   }
@@ -156,6 +158,10 @@ export class WatchLoop {
       signal: this.runAbort.signal,
       generation: this.generation,
       ...(changed.length ? { watch: { rerun: this.rerun, changed } } : {}),
+      onPlanned: ({ watchedFiles, taskFiles }) => {
+        this.planned = { taskFiles, inputFiles: new Set(Object.values(taskFiles).flat()) };
+        this.addFiles(watchedFiles);
+      },
       invalidation: (task) => {
         let c = this.invalidations.get(task);
         if (!c) this.invalidations.set(task, (c = new AbortController()));
@@ -166,7 +172,6 @@ export class WatchLoop {
       .execute(options)
       .then(
         (summary) => {
-          this.lastSummary = summary;
           this.addFiles(summary.watchedFiles);
           this.opts.onRunDone?.(summary);
         },
