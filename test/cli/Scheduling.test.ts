@@ -183,6 +183,25 @@ describe("Ctrl-C", () => {
     expect(exec.status).toBe("cancelled");
   });
 
+  it("on SIGTERM kills a command that ignores SIGTERM and the background process it started", async () => {
+    const p = await makeProject();
+    const m = markers(p);
+    const cmd = `trap '' TERM; sleep 600 & echo $! > ${shPath(m.file("grandchild.pid"))}; ${gateCmd(m.started("stubborn"), m.release("never"))}`;
+    await p.write({ "flow.ts": flowOf({ stubborn: cmd }) });
+    const run = p.start(["run", "flow.ts", "--json"]);
+    await waitForFile(m.started("stubborn"));
+    const shPid = Number(readFileSync(m.started("stubborn"), "utf8"));
+    const grandchild = Number(readFileSync(m.file("grandchild.pid"), "utf8"));
+    expect(processAlive(grandchild)).toBe(true);
+    run.child.kill("SIGTERM");
+    const r = await run.result;
+    expect(r.code, describeResult(r)).toBe(130);
+    expect(finished(r)).toMatchObject({ status: "cancelled", cancelled: 1 });
+    expect(processAlive(shPid)).toBe(false);
+    expect(processAlive(grandchild)).toBe(false);
+    expect(processesMentioning(p.path("m"))).toEqual([]);
+  });
+
   it("aborts a function task's signal on SIGINT", async () => {
     const p = await makeProject({
       "lib/gate.ts": (await import("../helpers/Gates.js")).GATE_MODULE,

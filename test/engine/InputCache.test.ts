@@ -136,6 +136,19 @@ export default flow("env", { tasks: [fn, cmd, plain] });
   });
 });
 
+describe("the environment a command task sees", () => {
+  it("passes declared variables to a command task and keeps undeclared ones out", async () => {
+    const p = await makeProject({
+      "flow.ts": `import { task, flow } from "cairn";
+const show = task("show", { env: ["CAIRN_TEST_DECLARED"], cmd: "echo \\"declared=$CAIRN_TEST_DECLARED undeclared=$CAIRN_TEST_UNDECLARED\\"; echo ok > $CAIRN_OUT/o" });
+export default flow("envpass", { tasks: [show] });
+`,
+    });
+    const r = ok(await p.run([], { env: { CAIRN_TEST_DECLARED: "yes", CAIRN_TEST_UNDECLARED: "leaked" } }));
+    expect(r.events).toContainEqual(expect.objectContaining({ type: "TaskLogged", task: "show", line: "declared=yes undeclared=" }));
+  });
+});
+
 describe("upstream outputs", () => {
   const FLOW = `import { task, flow, file } from "cairn";
 const count = task("count", { inputs: { data: file("data/in.txt") }, run: async ({ data }) => (await data.text()).length });
