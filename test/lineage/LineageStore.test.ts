@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LineageStore } from "../../src/lineage/LineageStore.js";
 import { assertBuilt, cached, describeResult, executed, makeProject, REPO, runningAsRoot, waitForFile } from "../helpers/CliRig.js";
+import { withDb } from "../helpers/StoreInspect.js";
 
 beforeAll(assertBuilt);
 
@@ -218,3 +219,60 @@ export default flow("store", { tasks: [b] });
     expect(cached(after)).toEqual(["a"]);
   });
 });
+
+describe("what a run records", () => {
+  it("records executions with their fingerprint, params, metrics, input and dep edges, outputs and the stat cache", async () => {
+    const p = await makeProject({
+      "flow.ts": `import { task, flow, file } from "cairn";
+const load = task("load", { inputs: { csv: file("data/in.csv") }, run: async ({ csv }) => (await csv.text()).trim().split("\\n").length });
+const fit = task("fit", { deps: { load }, params: { lr: 0.5 }, run: ({ load }, ctx) => { ctx.metric("loss", 0.25, 1); ctx.metric("loss", 0.125, 2); return load * ctx.params.lr; } });
+const fail = task("fail", { deps: { fit }, cmd: "echo about to fail; exit 9" });
+export default flow("recorded", { tasks: [fail] });
+`,
+      "data/in.csv": "a\nb\nc\nd\n",
+    });
+    const r = await p.run();
+    expect(r.code, describeResult(r)).toBe(1);
+    const runId = r.events[0]!.runId;
+    withDb(p.dir, (db) => {
+      expect(db.prepare(`SELECT status, executed, failed FROM runs WHERE id = ?`).get(runId)).toEqual({ status: "failed", executed: 2, failed: 1 });
+      const ex = (task: string) => db.prepare(`SELECT * FROM executions WHERE run_id = ? AND task = ?`).get(runId, task) as Record<string, unknown>;
+      const load = ex("load");
+      const fit = ex("fit");
+      const fail = ex("fail");
+      expect(load).toMatchObject({ status: "succeeded", kind: "function", attempts: 1 });
+      expect(typeof load.cache_key).toBe("string");
+      expect(JSON.parse(String(load.ingredients))).toHaveProperty("inputs");
+      expect(JSON.parse(String(fit.fingerprint))).toHaveProperty("params");
+      expect(fail).toMatchObject({ status: "failed", kind: "command", error_tag: "CommandExitError" });
+      expect(String(fail.error_text)).toContain("exited with code 9");
+      expect(String(fail.error_text)).toContain("about to fail");
+      const input = db.prepare(`SELECT kind, name, path, size FROM execution_inputs WHERE execution_id = ?`).all(load.id);
+      expect(input).toEqual([{ kind: "file", name: "csv", path: "data/in.csv", size: 8 }]);
+      const dep = db.prepare(`SELECT kind, name, path, hash, upstream_execution_id AS up FROM execution_inputs WHERE execution_id = ?`).get(fit.id) as Record<string, unknown>;
+      expect(dep).toMatchObject({ kind: "dep", name: "load", path: "load", hash: load.output_hash, up: load.id });
+      expect(db.prepare(`SELECT name, value FROM params WHERE execution_id = ?`).all(fit.id)).toEqual([{ name: "lr", value: "0.5" }]);
+      expect(db.prepare(`SELECT name, value, step FROM metrics WHERE execution_id = ? ORDER BY step`).all(fit.id)).toEqual([
+        { name: "loss", value: 0.25, step: 1 },
+        { name: "loss", value: 0.125, step: 2 },
+      ]);
+      const outputs = db.prepare(`SELECT name, hash FROM execution_outputs WHERE execution_id = ? ORDER BY name`).all(fit.id) as { name: string; hash: string }[];
+      expect(outputs.map((o) => o.name)).toEqual(["tree", "value"]);
+      expect(outputs.find((o) => o.name === "tree")!.hash).toBe(fit.output_hash);
+      const statTables = (db.prepare(`SELECT name FROM sqlite_master WHERE type='table' AND name LIKE '%stat%'`).all() as { name: string }[]).map((t) => t.name);
+      expect(statTables.length).toBeGreaterThan(0);
+      const statRows = statTables.reduce((n, t) => n + (db.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n, 0);
+      expect(statRows).toBeGreaterThan(0);
+    });
+    // A cached execution points at the execution that produced its outputs.
+    const again = await p.run();
+    const againId = again.events[0]!.runId;
+    withDb(p.dir, (db) => {
+      const row = db.prepare(`SELECT status, source_execution_id AS src, output_hash FROM executions WHERE run_id = ? AND task = 'load'`).get(againId) as { status: string; src: number; output_hash: string };
+      expect(row.status).toBe("cached");
+      const source = db.prepare(`SELECT run_id, output_hash FROM executions WHERE id = ?`).get(row.src) as { run_id: string; output_hash: string };
+      expect(source).toEqual({ run_id: runId, output_hash: row.output_hash });
+    });
+  });
+});
+
