@@ -2,6 +2,7 @@
  * The state the terminal UI renders, folded from the RunEvent stream by `reduce`, plus the watch
  * status the watch loop sets with `withWatchStatus` (watch status is not a RunEvent).
  */
+import { LogRing, type ReadonlyLogRing } from "./LogRing.js";
 import type { RunEvent, RunReason, RunStarted, TaskCancelled } from "./RunEvent.js";
 
 /**
@@ -33,43 +34,6 @@ export const TASK_STATUSES: ReadonlyArray<TaskStatus> = [
 export const isTerminal = (s: TaskStatus): boolean =>
   s === "cached" || s === "succeeded" || s === "failed" || s === "cancelled" || s === "skipped";
 
-export interface LogLine {
-  readonly stream: "stdout" | "stderr" | "log";
-  readonly line: string;
-}
-
-/** The last `capacity` log lines of one task; pushing is O(1) and never allocates past capacity. */
-export class LogRing {
-  private readonly items: LogLine[] = [];
-  private start = 0;
-  /** Lines ever pushed, including the ones that fell out. */
-  total = 0;
-  constructor(readonly capacity: number) {}
-
-  push(line: LogLine): void {
-    this.total++;
-    if (this.capacity <= 0) return;
-    if (this.items.length < this.capacity) this.items.push(line);
-    else {
-      this.items[this.start] = line;
-      this.start = (this.start + 1) % this.capacity;
-    }
-  }
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  /** The newest `n` lines, oldest first. */
-  last(n: number): LogLine[] {
-    const k = Math.max(0, Math.min(n, this.items.length));
-    const out: LogLine[] = new Array(k);
-    const from = this.items.length - k;
-    for (let i = 0; i < k; i++) out[i] = this.items[(this.start + from + i) % this.items.length]!;
-    return out;
-  }
-}
-
 export interface TaskError {
   /** The error's tag, e.g. "CommandExitError". */
   readonly tag: string;
@@ -94,7 +58,7 @@ export interface TaskRowState {
   readonly durationMs: number | null;
   readonly reason: RunReason | null;
   readonly logFile: string | null;
-  readonly logs: LogRing;
+  readonly logs: ReadonlyLogRing;
   readonly error: TaskError | null;
   /** Error of the attempt that failed before a retry. */
   readonly retryError: string | null;
@@ -167,8 +131,9 @@ export interface RunStateOptions {
 }
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
+type MutableRow = Writable<Omit<TaskRowState, "logs">> & { logs: LogRing };
 type MutableState = Writable<Omit<RunState, "rows" | "byStatus" | "counts">> & {
-  rows: Map<string, Writable<TaskRowState>>;
+  rows: Map<string, MutableRow>;
   byStatus: Record<TaskStatus, Set<string>>;
   counts: Writable<RunCounts>;
 };
@@ -195,13 +160,13 @@ export const initialRunState = (options: RunStateOptions = {}): RunState => {
   return state;
 };
 
-const newRow = (t: RunStarted["tasks"][number], logCapacity: number): Writable<TaskRowState> => ({
+const newRow = (t: RunStarted["tasks"][number], logCapacity: number): MutableRow => ({
   name: t.name, kind: t.kind, deps: t.deps, status: "pending", attempt: 0, maxAttempts: null, startedAt: null,
   durationMs: null, reason: null, logFile: null, logs: new LogRing(logCapacity), error: null, retryError: null,
   cancelReason: null, skipReason: null, fromRun: null, metrics: new Map(), rev: 0,
 });
 
-const setStatus = (s: MutableState, row: Writable<TaskRowState>, next: TaskStatus): void => {
+const setStatus = (s: MutableState, row: MutableRow, next: TaskStatus): void => {
   if (row.status === next) return;
   s.byStatus[row.status].delete(row.name);
   s.byStatus[next].add(row.name);

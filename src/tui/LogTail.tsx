@@ -3,7 +3,8 @@
  * screen between all of them so one chatty task cannot hide the others.
  */
 import { Box, Text } from "ink";
-import type { LogLine, TaskRowState } from "../events/RunState.js";
+import type { LogLine } from "../events/LogRing.js";
+import type { TaskRowState } from "../events/RunState.js";
 import { oneLine } from "./format.js";
 import { useTheme } from "./Theme.js";
 
