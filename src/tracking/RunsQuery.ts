@@ -8,7 +8,7 @@ import type { Condition } from "./Condition.js";
 import { holds, parseCondition, splitConditions } from "./Condition.js";
 import type { RunView } from "./RunDetails.js";
 import { inChunks, loadRuns } from "./RunDetails.js";
-import { UnknownFieldError, WhereSyntaxError } from "./TrackingError.js";
+import { InvalidOptionError, UnknownFieldError, WhereSyntaxError } from "./TrackingError.js";
 
 /** What to list. `limit: null` lists every matching run. */
 export interface RunsQueryOptions {
@@ -177,7 +177,7 @@ const parseSort = (db: Db, sort: string | undefined): SortKey => {
   const text = (sort ?? "-started").trim();
   const desc = text.startsWith("-");
   const name = text.replace(/^[-+]/, "");
-  if (name.length === 0) throw new WhereSyntaxError(text, "--sort needs a field name, e.g. --sort -accuracy");
+  if (name.length === 0) throw new InvalidOptionError("--sort", text, "a field name with an optional leading - for descending, e.g. --sort -accuracy");
   if (BUILTIN_SORTS.has(name)) return { desc, builtin: name, field: null };
   return { desc, builtin: null, field: resolveField(db, name, "--sort") };
 };
