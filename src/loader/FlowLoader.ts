@@ -6,7 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import { register } from "node:module";
 import { resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
-import { MessageChannel, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
 import { isFlow, type Flow } from "../dsl/Flow.js";
 import {
   codeFrame,
@@ -20,7 +20,6 @@ import {
 import { hashBytes } from "../hashing/ContentHash.js";
 import type { GraphModule, HookConfig, HookInitData, HookMessage, ModuleGraph } from "./ModuleGraph.js";
 import { readSnapshot, writeSnapshot } from "./LoadSnapshot.js";
-import { syntaxErrorIn } from "./ModuleAnalysis.js";
 import { pathOfURL } from "./resolveLocal.js";
 
 export { FlowEvaluationError, FlowExportError, FlowImportError, FlowNotFoundError, FlowSyntaxError } from "./LoaderErrors.js";
@@ -50,6 +49,7 @@ export interface LoadedModule {
 
 interface Registration {
   readonly port: MessagePort;
+  readonly receive: typeof import("node:worker_threads").receiveMessageOnPort;
   cacheDir: string;
 }
 let registration: Registration | undefined;
@@ -57,15 +57,19 @@ let registration: Registration | undefined;
 const modules = new Map<string, Extract<HookMessage, { type: "module" }>>();
 const importsByParent = new Map<string, Array<Extract<HookMessage, { type: "import" }>>>();
 
-/** Registers the hooks once per process (each `register` call would add another hook layer). */
-const ensureRegistered = (cacheDir: string): Registration => {
+/**
+ * Registers the hooks once per process (each `register` call would add another hook layer).
+ * worker_threads is imported here, not at the top, to keep it off the snapshot fast path.
+ */
+const ensureRegistered = async (cacheDir: string): Promise<Registration> => {
   if (registration === undefined) {
+    const { MessageChannel, receiveMessageOnPort } = await import("node:worker_threads");
     const { port1, port2 } = new MessageChannel();
     const data: HookInitData = { port: port2, loaderURL: import.meta.url, cacheDir };
     register(new URL("./hooks.js", import.meta.url), { parentURL: import.meta.url, data, transferList: [port2] });
     // Stack traces of user code then show their .ts file:line through the inline source maps.
     process.setSourceMapsEnabled(true);
-    registration = { port: port1, cacheDir };
+    registration = { port: port1, receive: receiveMessageOnPort, cacheDir };
   } else if (registration.cacheDir !== cacheDir) {
     registration.port.postMessage({ type: "config", cacheDir } satisfies HookConfig);
     registration.cacheDir = cacheDir;
@@ -78,9 +82,9 @@ const ensureRegistered = (cacheDir: string): Registration => {
  * it answers the main thread, so by the time `import()` settles every message is already queued
  * here, and no event-loop turn (and no listener keeping the process alive) is needed.
  */
-const drain = (port: MessagePort): HookMessage[] => {
+const drain = ({ port, receive }: Registration): HookMessage[] => {
   const out: HookMessage[] = [];
-  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+  for (let m = receive(port); m !== undefined; m = receive(port)) {
     const msg = m.message as HookMessage;
     out.push(msg);
     if (msg.type === "module") modules.set(msg.url, msg);
@@ -133,11 +137,11 @@ const loadNow = async (flowPath: string, opts: LoadFlowOptions): Promise<LoadedM
       } catch (e) {
         // A link failure (a package that vanished since the snapshot) evaluates no user code,
         // so the hooks path can safely redo the load and report it properly.
-        if (!isLinkError(e)) throw e instanceof FlowExportError ? e : toLoadError(file, e, [], new Set(snap.graph.modules.keys()));
+        if (!isLinkError(e)) throw e instanceof FlowExportError ? e : await toLoadError(file, e, [], new Set(snap.graph.modules.keys()));
       }
     }
   }
-  const reg = ensureRegistered(cacheDir);
+  const reg = await ensureRegistered(cacheDir);
   const url = pathToFileURL(file);
   if (opts.generation !== undefined) url.searchParams.set("v", String(opts.generation));
 
@@ -145,13 +149,13 @@ const loadNow = async (flowPath: string, opts: LoadFlowOptions): Promise<LoadedM
   try {
     exports = (await import(url.href)) as Record<string, unknown>;
   } catch (e) {
-    const messages = drain(reg.port);
-    throw toLoadError(file, e, messages, new Set([file, ...[...modules.values()].map((m) => m.path)]));
+    const messages = drain(reg);
+    throw await toLoadError(file, e, messages, new Set([file, ...[...modules.values()].map((m) => m.path)]));
   }
-  drain(reg.port);
+  drain(reg);
   const graph = buildGraph(url.href, modules, importsByParent);
   const loaded = checkFlow(file, exports, graph);
-  if (opts.generation === undefined) writeSnapshot(cacheDir, graph, modules, importsByParent);
+  if (opts.generation === undefined) await writeSnapshot(cacheDir, graph, modules, importsByParent);
   return loaded;
 };
 
@@ -174,7 +178,7 @@ const describe = (value: unknown, present: boolean): string => {
 };
 
 /** Maps what `import()` threw, plus what the hooks reported meanwhile, to a tagged error. */
-const toLoadError = (file: string, e: unknown, messages: ReadonlyArray<HookMessage>, localPaths: ReadonlySet<string>): FlowLoadError => {
+const toLoadError = async (file: string, e: unknown, messages: ReadonlyArray<HookMessage>, localPaths: ReadonlySet<string>): Promise<FlowLoadError> => {
   for (const m of messages) {
     if (m.type === "syntax-error") {
       return new FlowSyntaxError(m.file, m.line, m.column, m.detail, frameOf(m.file, m.line, m.column));
@@ -197,6 +201,7 @@ const toLoadError = (file: string, e: unknown, messages: ReadonlyArray<HookMessa
     // V8 parse errors of local .js modules (TypeScript ones are caught by esbuild first).
     if (where !== undefined) return new FlowSyntaxError(where.file, where.line, 0, message, frameOf(where.file, where.line, 0));
     // Through the hooks V8 names no file: find the local module that does not parse.
+    const { syntaxErrorIn } = await import("./ModuleAnalysis.js");
     for (const m of messages) {
       if (m.type !== "module" || m.format === "json") continue;
       const found = syntaxErrorIn(m.code);

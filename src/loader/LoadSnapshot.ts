@@ -8,7 +8,6 @@ import { isBuiltin } from "node:module";
 import { dirname, extname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { hashBytes, hashString, type ContentHash } from "../hashing/ContentHash.js";
-import { staticImports } from "./ModuleAnalysis.js";
 import { TRANSFORM_VERSION, type GraphModule, type HookMessage, type ModuleGraph, type ModuleImport } from "./ModuleGraph.js";
 import { TS_EXTENSIONS } from "./resolveLocal.js";
 
@@ -87,13 +86,15 @@ export const readSnapshot = (cacheDir: string, entry: string): { readonly url: s
  * point stack traces home), and import cycles (copies are named by content, which a cycle
  * cannot have). Never throws: a missing snapshot only costs speed.
  */
-export const writeSnapshot = (
+export const writeSnapshot = async (
   cacheDir: string,
   graph: ModuleGraph,
   modulesByURL: ReadonlyMap<string, ModuleMessage>,
   importsByParent: ReadonlyMap<string, ReadonlyArray<ImportMessage>>,
-): boolean => {
+): Promise<boolean> => {
   try {
+    // Loaded here: the fast path (readSnapshot) never parses anything.
+    const { staticImports } = await import("./ModuleAnalysis.js");
     const runFiles = new Map<string, string>();
     const visiting = new Set<string>();
     const written: SnapshotModule[] = [];
