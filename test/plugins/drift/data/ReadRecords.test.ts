@@ -62,6 +62,13 @@ describe("loadData", () => {
     expect(() => datasetFromRecords("v", [])).toThrow(/holds no records/);
   });
 
+  it("reads TSV by extension and other delimiters when asked", async () => {
+    const tsv = await loadData({ path: file("t.tsv", "a\tb\n1\tx,y\n") }, "x");
+    expect(tsv.columns.map((c) => c.name)).toEqual(["a", "b"]);
+    const semi = await loadData({ path: file("s.csv", "a;b\n1,5;2\n") }, "x", { delimiter: ";" });
+    expect(semi.columns.map((c) => c.type)).toEqual(["string", "number"]);
+  });
+
   it("explains a missing file and an unknown extension", async () => {
     await expect(loadData({ path: join(dir, "nope.csv") }, "x")).rejects.toMatchObject({ _tag: "DataSourceError" });
     await expect(loadData({ path: file("data.xlsx", "") }, "x")).rejects.toThrow(/cannot tell the format/);
