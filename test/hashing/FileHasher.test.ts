@@ -27,7 +27,21 @@ const write = (rel: string, bytes: Uint8Array | string): string => {
   fs.writeFileSync(p, bytes);
   return p;
 };
-const randomBytes = (n: number): Buffer => randomFillSync(Buffer.allocUnsafe(n));
+/**
+ * Bytes where every 64 KiB block differs (a random block, stamped with its index), so swapped or
+ * repeated chunks change the hash; much faster to make than n random bytes.
+ */
+const randomBytes = (n: number): Buffer => {
+  const block = randomFillSync(Buffer.allocUnsafe(64 * 1024));
+  const out = Buffer.allocUnsafe(n);
+  for (let off = 0, i = 0; off < n; off += block.length, i++) {
+    block.writeUInt32LE(i, 0);
+    block.copy(out, off, 0, Math.min(block.length, n - off));
+  }
+  return out;
+};
+/** Upper bound for tests that write and hash tens of MiB on a shared, possibly busy machine. */
+const BIG = { timeout: 60_000 };
 /** The entry a hash recorded long after the file's last change would have: trusted if nothing differs. */
 const settledEntry = (p: string, hash: ContentHash): StatEntry => {
   const st = fs.statSync(p, { bigint: true });
@@ -55,7 +69,7 @@ describe("hash values", () => {
     const expected = { hash: hashBytes(bytes), size };
     expect(await makeHasher().hashFile(p)).toEqual(expected);
     expect(makeHasher().hashFileSync(p)).toEqual(expected);
-  });
+  }, BIG.timeout);
 
   it("hashes a large file on the worker threads to hashBytes of its bytes, sync and async", async () => {
     // Threshold lowered so a 50 MiB file takes the worker path; chunk count not a multiple of the workers.
@@ -65,13 +79,13 @@ describe("hash values", () => {
     const expected = { hash: hashBytes(bytes), size: bytes.byteLength };
     expect(await hasher.hashFile(p)).toEqual(expected);
     expect(makeHasher(new MemoryStatCache(), { workerThresholdBytes: 20 * MiB }).hashFileSync(p)).toEqual(expected);
-  });
+  }, BIG.timeout);
 
   it("hashes a file over the default 64 MiB worker threshold to hashBytes of its bytes", async () => {
     const bytes = randomBytes(65 * MiB + 3);
     const p = write("big.bin", bytes);
     expect(await makeHasher().hashFile(p)).toEqual({ hash: hashBytes(bytes), size: bytes.byteLength });
-  });
+  }, BIG.timeout);
 
   it("hashes several large files concurrently, and a sync hash meanwhile, each to its own hash", async () => {
     const hasher = makeHasher(new MemoryStatCache(), { workerThresholdBytes: 17 * MiB });
@@ -84,7 +98,7 @@ describe("hash values", () => {
     const results = await Promise.all(pending);
     expect(results.map((r) => r.hash)).toEqual(files.map((f) => f.hash));
     expect(syncResult.hash).toBe(files[2]!.hash);
-  });
+  }, BIG.timeout);
 });
 
 describe("stat cache", () => {
@@ -224,7 +238,7 @@ describe("errors", () => {
     } finally {
       writer.kill();
     }
-  });
+  }, BIG.timeout);
 
   it("refuses a directory where a file was declared", async () => {
     await expect(makeHasher().hashFile(dir)).rejects.toMatchObject({ _tag: "InputFileMissingError", reason: "not-a-file" });
