@@ -1,6 +1,6 @@
 /**
  * `loadFlowModule`: imports a user's flow file (TypeScript) into this process through the
- * loader hooks, returning its exports and the graph of local modules it evaluated.
+ * loader hooks (or its snapshot), returning its exports and the graph of local modules.
  */
 import { readFileSync, statSync } from "node:fs";
 import { register } from "node:module";
@@ -102,6 +102,11 @@ const drain = ({ port, receive }: Registration): HookMessage[] => {
  * transpiles them (cached under `cacheDir`), evaluates the module and checks that its default
  * export is a flow. Fails with one of the `FlowLoadError`s, whose messages name the user's file,
  * line and the fix.
+ *
+ * Two paths: through the loader hooks (first load, after edits, and always when `generation`
+ * is set), which then writes a snapshot under `cacheDir`; and, without `generation`, straight
+ * from that snapshot when no source or package it recorded changed (see LoadSnapshot). Both
+ * give the same exports and graph (module URLs aside). Loads are serialised per process.
  *
  * @example
  * const { flow, graph } = await loadFlowModule("flows/churn.ts", { cacheDir: ".cairn/cache/ts" });

@@ -15,12 +15,13 @@ export type ModuleImport =
 export interface GraphModule {
   /** Absolute path of the source file. */
   readonly path: string;
-  /** The URL it was evaluated under (with `?v=N` in watch mode). */
+  /** The URL it was evaluated under: the file (`?v=N` in watch mode) or its snapshot copy. */
   readonly url: string;
   /**
-   * The exact code that was evaluated: esbuild output for .ts/.mts/.tsx (with an inline source
-   * map), the file's own text for .js/.mjs/.json. `fn.toString()` of any function defined in the
-   * module is a substring of it — that is how CodeClosure finds a function's module.
+   * The code that was evaluated: esbuild output for .ts/.mts/.tsx (with an inline source map),
+   * the file's own text for .js/.mjs/.json. (A snapshot copy differs only in its import
+   * specifiers.) `fn.toString()` of any function defined in the module is a substring of it —
+   * that is how CodeClosure finds a function's module.
    */
   readonly code: string;
   /** Content hash of the source file's bytes as read. */
