@@ -15,11 +15,8 @@ export interface AveragedMetric {
   readonly perClass: Readonly<Record<string, number>>;
 }
 
-/** The confusion matrix: rows are true labels, columns predicted labels, both in `labels` order. */
-export interface ConfusionMatrix {
-  readonly labels: ReadonlyArray<Label>;
-  readonly matrix: ReadonlyArray<ReadonlyArray<number>>;
-}
+/** The confusion matrix, as sklearn's `confusion_matrix`: rows are true labels, columns predicted, in `labels` order. */
+export type ConfusionMatrix = ReadonlyArray<ReadonlyArray<number>>;
 
 /** Result of {@link classificationReport}. */
 export interface ClassificationReport {
@@ -29,6 +26,8 @@ export interface ClassificationReport {
   readonly f1: AveragedMetric;
   /** Support per class (count in yTrue). */
   readonly support: Readonly<Record<string, number>>;
+  /** The classes, sorted: the order of the confusion matrix's rows and columns. */
+  readonly labels: ReadonlyArray<Label>;
   readonly confusionMatrix: ConfusionMatrix;
 }
 
@@ -63,7 +62,7 @@ const average = (perClass: Float64Array, support: Float64Array, labels: Readonly
  *
  * @example
  * const report = classificationReport(["a", "b", "a"], ["a", "a", "a"]);
- * report.f1.weighted; report.confusionMatrix.matrix; // [[2, 0], [1, 0]]
+ * report.f1.weighted; report.confusionMatrix; // [[2, 0], [1, 0]] over report.labels ["a", "b"]
  */
 export const classificationReport = (yTrue: ReadonlyArray<Label>, yPred: ReadonlyArray<Label>): ClassificationReport => {
   if (yTrue.length !== yPred.length) {
@@ -107,6 +106,7 @@ export const classificationReport = (yTrue: ReadonlyArray<Label>, yPred: Readonl
     recall: average(recall, support, labels),
     f1: average(f1, support, labels),
     support: supportByLabel,
-    confusionMatrix: { labels, matrix },
+    labels,
+    confusionMatrix: matrix,
   };
 };
