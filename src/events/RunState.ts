@@ -34,6 +34,7 @@ export const TASK_STATUSES: ReadonlyArray<TaskStatus> = [
 export const isTerminal = (s: TaskStatus): boolean =>
   s === "cached" || s === "succeeded" || s === "failed" || s === "cancelled" || s === "skipped";
 
+/** Why a task failed, as TaskFailed reported it. */
 export interface TaskError {
   /** The error's tag, e.g. "CommandExitError". */
   readonly tag: string;
@@ -103,6 +104,7 @@ export interface WatchStatus {
   readonly problem?: string;
 }
 
+/** Everything the UI shows about the current run (and the watch session around it). */
 export interface RunState {
   /** Grows on every applied event and watch update: the reporter re-renders only when it moved. */
   readonly version: number;

@@ -18,6 +18,7 @@ import { ThemeContext, colorsEnabled, themeFor } from "./Theme.js";
 import { useTerminalSize, type TerminalSize } from "./useTerminalSize.js";
 import { WatchStatus, watchStatusHeight } from "./WatchStatus.js";
 
+/** The state to draw, the clock, and the callbacks the keys trigger. */
 export interface AppProps {
   /** Updated in place by `RunState.reduce`; `version` is what tells React it changed. */
   readonly state: RunState;
@@ -47,6 +48,7 @@ const runningHasLogs = (state: RunState): boolean => {
   return false;
 };
 
+/** The whole screen over a RunState; keys as in the file comment (and docs/tui.md). */
 export const App = (props: AppProps) => {
   const terminal = useTerminalSize();
   const { columns, rows } = props.size ?? terminal;

@@ -6,6 +6,7 @@ import type { ColorRole } from "./Theme.js";
 import type { RunCounts } from "../events/RunState.js";
 import { useTheme } from "./Theme.js";
 
+/** The RunState counts (`state.counts`). */
 export interface CountsProps {
   readonly counts: RunCounts;
 }

@@ -7,7 +7,9 @@ import type { TaskRowState } from "../events/RunState.js";
 import { formatDuration, oneLine } from "./format.js";
 import { useTheme } from "./Theme.js";
 
+/** The rows, which of them failed, and how much of each failure to show. */
 export interface FailureViewProps {
+  /** `state.rows`: every task of the run by name. */
   readonly rows: ReadonlyMap<string, TaskRowState>;
   /** Names of the failed tasks, in the order they failed. */
   readonly failed: Iterable<string>;

@@ -6,6 +6,7 @@ import type { RunState } from "../events/RunState.js";
 import { formatDuration, shortId } from "./format.js";
 import { useTheme } from "./Theme.js";
 
+/** What the header needs from the RunState, plus the clock. */
 export interface HeaderProps {
   readonly flow: string | null;
   readonly runId: string | null;

@@ -4,6 +4,7 @@
 import { Text } from "ink";
 import { useTheme } from "./Theme.js";
 
+/** Which keys apply right now. */
 export interface KeyHelpProps {
   /** The full-log view is open (enter/l closes it). */
   readonly logOpen: boolean;

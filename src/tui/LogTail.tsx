@@ -8,7 +8,9 @@ import type { TaskRowState } from "../events/RunState.js";
 import { oneLine } from "./format.js";
 import { useTheme } from "./Theme.js";
 
+/** The rows, which of them are running, and the lines the section may use. */
 export interface LogTailProps {
+  /** `state.rows`: every task of the run by name. */
   readonly rows: ReadonlyMap<string, TaskRowState>;
   /** Names of the running tasks, in start order. */
   readonly running: Iterable<string>;

@@ -4,6 +4,7 @@
 import { Box, Text } from "ink";
 import { useTheme } from "./Theme.js";
 
+/** Finished and total task counts, and the width to fill. */
 export interface ProgressBarProps {
   /** Tasks in a terminal status (succeeded, cached, failed, cancelled, skipped). */
   readonly done: number;

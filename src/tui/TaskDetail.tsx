@@ -9,10 +9,13 @@ import { reasonDetail } from "./reasonLabel.js";
 import { durationCell, statusLabel, statusSymbol } from "./taskStatus.js";
 import { useTheme } from "./Theme.js";
 
+/** The selected task, the lines the view may use, and the clock. */
 export interface TaskDetailProps {
+  /** The task to show. */
   readonly row: TaskRowState;
   /** Lines available for the whole view. */
   readonly height: number;
+  /** The clock for the spinner and elapsed time. */
   readonly now: number;
 }
 

@@ -9,14 +9,19 @@ import { scrollWindow } from "./scrollWindow.js";
 import { TaskRow } from "./TaskRow.js";
 import { useTheme } from "./Theme.js";
 
+/** The rows, the order to list them in, the selection and the lines the list may use. */
 export interface TaskListProps {
+  /** `state.rows`: every task of the run by name. */
   readonly rows: ReadonlyMap<string, TaskRowState>;
   /** Task names to list, already grouped (running, failed, retrying, queued, done) and filtered. */
   readonly names: ReadonlyArray<string>;
+  /** The selected task; the list scrolls to keep it visible. */
   readonly selected: string | null;
   /** Lines available, including the "more" line shown when the list does not fit. */
   readonly height: number;
+  /** The clock for spinners and elapsed times. */
   readonly now: number;
+  /** Terminal width, handed to every row. */
   readonly columns: number;
   /** Shown instead of rows when `names` is empty (e.g. "no failed tasks"). */
   readonly emptyText?: string;

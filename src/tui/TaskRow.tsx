@@ -9,11 +9,15 @@ import { oneLine } from "./format.js";
 import { durationCell, statusLabel, statusSymbol, whyCell } from "./taskStatus.js";
 import { useTheme } from "./Theme.js";
 
+/** One task, the clock for its spinner and elapsed time, and whether it is the selected row. */
 export interface TaskRowProps {
+  /** The task to show. */
   readonly row: TaskRowState;
   /** The row's revision: rows are updated in place, so memoisation compares this, not the object. */
   readonly rev: number;
+  /** The clock: the spinner frame and a running task's elapsed time derive from it. */
   readonly now: number;
+  /** Marked with "›" and shown inverse. */
   readonly selected: boolean;
   /** Terminal width; the name and why cells share what the fixed cells leave. */
   readonly columns: number;

@@ -40,6 +40,7 @@ export const themeFor = (colors: boolean): Theme => ({
 export const colorsEnabled = (env: Readonly<Record<string, string | undefined>> = process.env): boolean =>
   !(env["NO_COLOR"] !== undefined && env["NO_COLOR"] !== "");
 
+/** Provided by App from its `colors` prop (or NO_COLOR); components read it with `useTheme`. */
 export const ThemeContext = createContext<Theme>(themeFor(true));
 
 /** The theme App provides (colours on outside an App). */

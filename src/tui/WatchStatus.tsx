@@ -7,6 +7,7 @@ import type { WatchStatus as WatchInfo } from "../events/RunState.js";
 import { formatClock, oneLine } from "./format.js";
 import { useTheme } from "./Theme.js";
 
+/** What the watch loop reported (`state.watch`) and the width to fit it in. */
 export interface WatchStatusProps {
   readonly watch: WatchInfo;
   /** Terminal width: the path is shortened and invalidated tasks are counted to fit it. */
