@@ -195,4 +195,20 @@ describeWithDocker("docker executor through `cairn run`", () => {
       proxy.close();
     }
   });
+  it("removes the containers of a crashed run when the project runs again", async () => {
+    const p = await dockerProject(FLOW.replace("cmd: 'wc -l", "cmd: 'sleep 300; wc -l"));
+    const crashed = p.start(["run", "flow.ts", "--json"]);
+    await until(async () => (await remaining(p.dir)).some((c) => c.State === "running" && c.Labels["cairn.task"] === "train"));
+    crashed.child.kill("SIGKILL"); // no chance to clean up: the container outlives its cairn process
+    await crashed.result;
+    const orphans = await remaining(p.dir);
+    expect(orphans.map((c) => c.Labels["cairn.task"])).toEqual(["train"]);
+
+    await writeFile(p.path("flow.ts"), FLOW);
+    const next = await p.run();
+    expect(next.code, describeResult(next)).toBe(0);
+    expect(await remaining(p.dir)).toEqual([]);
+    const ids = new Set((await (await engine()).listContainers({ all: true })).map((c) => c.Id));
+    expect(ids.has(orphans[0]!.Id)).toBe(false);
+  });
 });
