@@ -61,12 +61,13 @@ const relativeEntropyTerm = (x: number, y: number): number => (x === 0 ? 0 : x *
 
 /**
  * Jensen–Shannon *distance* (the square root of the divergence), natural log, after normalising
- * both vectors to sum 1 — exactly scipy's `jensenshannon(p, q)`. Ranges over [0, √ln 2].
+ * both vectors to sum 1 — exactly scipy's `jensenshannon(p, q)`. Ranges over [0, √ln 2]; pass
+ * `base` (e.g. 2) for scipy's `jensenshannon(p, q, base)`, which ranges over [0, 1] with base 2.
  *
  * @example
  * jensenShannon([0.5, 0.5], [0.9, 0.1])
  */
-export const jensenShannon = (p: ArrayLike<number>, q: ArrayLike<number>): number => {
+export const jensenShannon = (p: ArrayLike<number>, q: ArrayLike<number>, base?: number): number => {
   if (p.length !== q.length) {
     throw new StatisticsInputError({ function: "jensenShannon", problem: `p has ${p.length} entries and q has ${q.length}; they must describe the same categories` });
   }
@@ -81,5 +82,6 @@ export const jensenShannon = (p: ArrayLike<number>, q: ArrayLike<number>): numbe
     left += relativeEntropyTerm(pi, mi);
     right += relativeEntropyTerm(qi, mi);
   }
-  return Math.sqrt(Math.max(0, (left + right) / 2));
+  const divergence = Math.max(0, (left + right) / 2);
+  return Math.sqrt(base === undefined ? divergence : divergence / Math.log(base));
 };

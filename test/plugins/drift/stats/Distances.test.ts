@@ -22,11 +22,15 @@ describe("wasserstein", () => {
 });
 
 describe("jensenShannon", () => {
-  for (const c of vectors.jensenshannon as Array<{ name: string; p: number[]; q: number[]; value: number }>) {
-    it(`matches scipy jensenshannon (natural log) on "${c.name}"`, () => {
+  for (const c of vectors.jensenshannon as Array<{ name: string; p: number[]; q: number[]; value: number; base2: number }>) {
+    it(`matches scipy jensenshannon (natural log, and base 2) on "${c.name}"`, () => {
       const got = jensenShannon(c.p, c.q);
-      if (c.value === 0) expect(got).toBe(0);
-      else expect(relativeError(got, c.value)).toBeLessThanOrEqual(1e-12);
+      const got2 = jensenShannon(c.p, c.q, 2);
+      if (c.value === 0) expect([got, got2]).toEqual([0, 0]);
+      else {
+        expect(relativeError(got, c.value)).toBeLessThanOrEqual(1e-12);
+        expect(relativeError(got2, c.base2)).toBeLessThanOrEqual(1e-12);
+      }
     });
   }
 
