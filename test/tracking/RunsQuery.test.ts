@@ -56,6 +56,16 @@ describe("queryRuns", () => {
     expect(r.matched).toBe(4);
   });
 
+  it("answers the same through the indexed path and the general path", () => {
+    const indexed = queryRuns(store.db, { flow: "churn", where: ["accuracy>0.8", "f1>=0.7"], sort: "-accuracy", limit: null });
+    const general = queryRuns(store.db, { flow: "churn", where: ["train.accuracy>0.8", "train.f1>=0.7"], sort: "-train.accuracy", limit: null });
+    expect(indexed.runs.map((x) => x.id)).toEqual(["r2", "r4", "r3", "r1"]);
+    expect(general.runs.map((x) => x.id)).toEqual(indexed.runs.map((x) => x.id));
+    const sortedOnly = queryRuns(store.db, { sort: "accuracy", limit: 3 });
+    expect(sortedOnly.runs.map((x) => x.id)).toEqual(["r1", "r4", "r3"]);
+    expect(sortedOnly.matched).toBe(6);
+  });
+
   it("rejects a metric nobody recorded, suggesting the close one", () => {
     expect(() => queryRuns(store.db, { where: ["acuracy>0.9"] })).toThrow(UnknownFieldError);
     expect(() => queryRuns(store.db, { where: ["acuracy>0.9"] })).toThrow(/did you mean "accuracy"/i);
