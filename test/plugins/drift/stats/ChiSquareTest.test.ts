@@ -25,6 +25,14 @@ describe("chiSquareTest", () => {
     });
   }
 
+  it("matches scipy on 60 random tables, corrected and not", () => {
+    for (const c of vectors.randomized.chi2 as Chi2Case[]) {
+      const r = chiSquareTest(c.table, { correction: c.correction });
+      expect(relativeError(r.statistic, c.statistic)).toBeLessThanOrEqual(1e-12);
+      expect(relativeError(r.pValue, c.pValue)).toBeLessThanOrEqual(1e-9);
+    }
+  });
+
   it("applies no continuity correction unless asked", () => {
     const table = [[12, 5], [7, 15]];
     expect(chiSquareTest(table).statistic).toBeGreaterThan(chiSquareTest(table, { correction: true }).statistic);

@@ -23,6 +23,15 @@ describe("ksTest", () => {
     });
   }
 
+  it("matches scipy on 120 random small cases with and without ties", () => {
+    const failures: string[] = [];
+    for (const [i, c] of (vectors.randomized.ks as Array<{ a: number[]; b: number[]; statistic: number; pValue: number }>).entries()) {
+      const r = ksTest(c.a, c.b);
+      if (Math.abs(r.statistic - c.statistic) > 1e-9 || relativeError(r.pValue, c.pValue) > 1e-6) failures.push(`case ${i}: ${r.statistic}/${r.pValue} vs ${c.statistic}/${c.pValue}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
   it("gives the same answer whichever sample comes first", () => {
     const a = expand({ gen: { n: 300, seed: 5, kind: "uniform", scale: 1, shift: 0 } });
     const b = expand({ gen: { n: 170, seed: 6, kind: "uniform", scale: 1, shift: 0.1 } });
