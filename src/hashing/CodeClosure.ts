@@ -9,7 +9,7 @@ import { dirname, extname, join, relative, sep } from "node:path";
 import { canonicalJson } from "./CanonicalJson.js";
 import { hashString, type ContentHash } from "./ContentHash.js";
 import { analyzeModule, normaliseFragment, type ModuleAnalysis } from "../loader/ModuleAnalysis.js";
-import type { GraphModule, ModuleGraph } from "../loader/ModuleGraph.js";
+import { IMPORT_META_STANDIN, type GraphModule, type ModuleGraph } from "../loader/ModuleGraph.js";
 
 /** The code closure of one function, as stored in the fingerprint and printed by `explain`. */
 export interface CodeClosure {
@@ -101,6 +101,15 @@ const packageVersion = (name: string, resolvedPath: string): string => {
 };
 
 /**
+ * A function's source as the graph holds it. A function from a snapshot copy reads
+ * `import.meta` through a stand-in (see LoadSnapshot); the graph has the original text.
+ */
+const sourceOf = (fn: (...args: never[]) => unknown): string => {
+  const evaluated = Function.prototype.toString.call(fn);
+  return evaluated.includes(IMPORT_META_STANDIN) ? evaluated.replaceAll(IMPORT_META_STANDIN, "import.meta") : evaluated;
+};
+
+/**
  * A cheap key for caching `codeClosure(graph, fn)` on disk: it changes whenever the closure
  * could — the function's source, any module of the graph, any imported package's package.json
  * (by stat) — and costs no parsing, so an unchanged flow's code hashes are found without
@@ -112,7 +121,7 @@ const packageVersion = (name: string, resolvedPath: string): string => {
  * const closure = cached.get(key) ?? codeClosure(graph, run);
  */
 export const codeClosureKey = (graph: ModuleGraph, fn: (...args: never[]) => unknown): ContentHash => {
-  const parts: string[] = [`v${CLOSURE_VERSION}`, Function.prototype.toString.call(fn)];
+  const parts: string[] = [`v${CLOSURE_VERSION}`, sourceOf(fn)];
   for (const m of [...graph.modules.values()].sort((x, y) => (x.path < y.path ? -1 : 1))) {
     parts.push(`${m.path}\0${m.sourceHash}`);
     for (const i of m.imports) if (i.kind === "package") parts.push(`${i.name}\0${packageManifest(i.name, i.resolvedPath)?.stamp ?? "none"}`);
@@ -134,7 +143,7 @@ export const codeClosureKey = (graph: ModuleGraph, fn: (...args: never[]) => unk
  * const code = codeClosure(graph, someTask.spec.run!); // code.hash goes into the fingerprint
  */
 export const codeClosure = (graph: ModuleGraph, fn: (...args: never[]) => unknown): CodeClosure => {
-  const source = Function.prototype.toString.call(fn);
+  const source = sourceOf(fn);
   const root = dirname(graph.entry);
   const rel = (p: string): string => relative(root, p).split(sep).join("/");
   const bindings = new Map<string, { module: string; name: string; hash: ContentHash }>();

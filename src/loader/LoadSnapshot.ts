@@ -8,11 +8,12 @@ import { isBuiltin } from "node:module";
 import { dirname, extname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { hashBytes, hashString, type ContentHash } from "../hashing/ContentHash.js";
-import { TRANSFORM_VERSION, type GraphModule, type HookMessage, type ModuleGraph, type ModuleImport } from "./ModuleGraph.js";
+import { IMPORT_META_STANDIN, TRANSFORM_VERSION, type GraphModule, type HookMessage, type ModuleGraph, type ModuleImport } from "./ModuleGraph.js";
 import { TS_EXTENSIONS } from "./resolveLocal.js";
 
 /** Bump when the snapshot's shape or the meaning of its files changes. */
-const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 2;
+
 
 interface SnapshotModule {
   readonly path: string;
@@ -81,10 +82,10 @@ export const readSnapshot = (cacheDir: string, entry: string): { readonly url: s
 
 /**
  * Writes the snapshot of a load that went through the hooks. Skipped (returns false) when a
- * copy could not behave like the original: modules using `import.meta` or dynamic `import()`
- * (they depend on their own location), plain-JS or CommonJS local modules (no source map to
- * point stack traces home), and import cycles (copies are named by content, which a cycle
- * cannot have). Never throws: a missing snapshot only costs speed.
+ * copy could not behave like the original: modules using dynamic `import()` or `import.meta`
+ * beyond url/dirname/filename (they depend on their own location), plain-JS or CommonJS local
+ * modules (no source map to point stack traces home), and import cycles (copies are named by
+ * content, which a cycle cannot have). Never throws: a missing snapshot only costs speed.
  */
 export const writeSnapshot = async (
   cacheDir: string,
@@ -119,10 +120,11 @@ export const writeSnapshot = async (
           if (target === undefined || !visit(target)) return false;
         }
       }
-      const { sources, locationDependent } = staticImports(m.code);
-      if (locationDependent) return false;
-      let code = m.code;
-      for (const s of [...sources].sort((x, y) => y.start - x.start)) {
+      const { sources, metas, locationDependent } = staticImports(m.code);
+      if (locationDependent || m.code.startsWith("#!")) return false;
+      // Edits from the end backwards, so earlier offsets stay valid.
+      const edits: Array<{ start: number; end: number; text: string }> = metas.map((r) => ({ ...r, text: IMPORT_META_STANDIN }));
+      for (const s of sources) {
         const rec = imports.find((i) => i.import.specifier === s.specifier);
         let url: string;
         if (rec?.import.kind === "local") url = pathToFileURL(runFiles.get(rec.import.path)!).href;
@@ -133,7 +135,14 @@ export const writeSnapshot = async (
           if (pkgJson !== undefined) stamps.set(pkgJson, stampOf(pkgJson));
         } else if (isBuiltin(s.specifier)) continue;
         else return false;
-        code = code.slice(0, s.start) + JSON.stringify(url) + code.slice(s.end);
+        edits.push({ start: s.start, end: s.end, text: JSON.stringify(url) });
+      }
+      let code = m.code;
+      for (const e of edits.sort((x, y) => y.start - x.start)) code = code.slice(0, e.start) + e.text + code.slice(e.end);
+      if (metas.length > 0) {
+        // Prepended on line 1 (no newline) so the source map stays right on every other line.
+        const meta = { url: pathToFileURL(m.path).href, dirname: dirname(m.path), filename: m.path };
+        code = `var ${IMPORT_META_STANDIN} = ${JSON.stringify(meta)};${code}`;
       }
       const runFile = join(cacheDir, "run", `${hashString(code)}.mjs`);
       writeAtomic(runFile, code);

@@ -195,11 +195,17 @@ export interface StaticImportSource {
   readonly specifier: string;
 }
 
+/** The `import.meta` properties a relocated copy can reproduce from the original's path. */
+export const RELOCATABLE_META: ReadonlySet<string> = new Set(["url", "dirname", "filename"]);
+
 /**
- * The static import/export-from specifiers of an ES module, and whether it has any
- * `import.meta` or dynamic `import()` (which a relocated copy of the module cannot keep).
+ * The static import/export-from specifiers of an ES module, the places it reads
+ * `import.meta.url`/`.dirname`/`.filename`, and whether it depends on its own location in a way
+ * a relocated copy cannot reproduce (dynamic `import()`, any other use of `import.meta`).
  */
-export const staticImports = (code: string): { readonly sources: ReadonlyArray<StaticImportSource>; readonly locationDependent: boolean } => {
+export const staticImports = (
+  code: string,
+): { readonly sources: ReadonlyArray<StaticImportSource>; readonly metas: ReadonlyArray<{ readonly start: number; readonly end: number }>; readonly locationDependent: boolean } => {
   const { acorn: a, walk: w } = libs();
   const program = a.parse(code, { ecmaVersion: "latest", sourceType: "module", allowHashBang: true }) as Node;
   const sources: StaticImportSource[] = [];
@@ -207,11 +213,17 @@ export const staticImports = (code: string): { readonly sources: ReadonlyArray<S
     const src = stmt.type === "ImportDeclaration" || stmt.type === "ExportAllDeclaration" || stmt.type === "ExportNamedDeclaration" ? stmt.source : null;
     if (src != null) sources.push({ start: src.start, end: src.end, specifier: String(src.value) });
   }
+  const metas: Array<{ start: number; end: number }> = [];
   let locationDependent = false;
-  w.full(program as Acorn.AnyNode, (n) => {
-    if (n.type === "ImportExpression" || n.type === "MetaProperty") locationDependent = true;
+  w.fullAncestor(program as Acorn.AnyNode, (n, _state, ancestors) => {
+    if (n.type === "ImportExpression") locationDependent = true;
+    if (n.type !== "MetaProperty" || n.meta.name !== "import") return;
+    const parent = ancestors[ancestors.length - 2] as Node | undefined;
+    const ok = parent?.type === "MemberExpression" && parent.object === n && !parent.computed && RELOCATABLE_META.has(parent.property.name);
+    if (ok) metas.push({ start: n.start, end: n.end });
+    else locationDependent = true;
   });
-  return { sources, locationDependent };
+  return { sources, metas, locationDependent };
 };
 
 /**

@@ -47,6 +47,14 @@ export interface ModuleGraph {
  */
 export const TRANSFORM_VERSION = "cairn-ts-v1";
 
+/**
+ * What `import.meta` becomes in a snapshot copy (LoadSnapshot): an object with the original
+ * file's url, dirname and filename, so `new URL("../data", import.meta.url)` keeps pointing
+ * next to the source. CodeClosure maps it back: a function's source text must match the
+ * un-rewritten code in the graph.
+ */
+export const IMPORT_META_STANDIN = "__cairn_import_meta";
+
 /** What the hooks thread tells the main thread (over a MessagePort, drained synchronously). */
 export type HookMessage =
   /** `source` is the file's bytes: the main thread hashes them (see TranspileCache's cacheKey for why not here). */

@@ -234,4 +234,20 @@ export async function train(): Promise<number> {
     expect(afterSummary!.closures!["a"]!.hash).toBe(same!.closures!["a"]!.hash);
     expect(afterPackage!.closures!["b"]!.key).not.toBe(afterSummary!.closures!["b"]!.key);
   });
+
+  it("gives a function that reads import.meta the same closure from the hooks and from the snapshot", async () => {
+    const flow = `import { task, flow } from "cairn";
+import { scale } from "./lib/math";
+const here = () => new URL(".", import.meta.url).pathname;
+const t = task("t", { run: () => [here(), import.meta.dirname, scale(2)] });
+export default flow("meta", { targets: [t] });
+`;
+    const dir = await makeProject({ "flows/meta.ts": flow, "flows/lib/math.ts": MATH });
+    const [hooked] = await runSteps(dir, [{ load: "flows/meta.ts" }]);
+    const [snapshot] = await runSteps(dir, [{ load: "flows/meta.ts" }]);
+    expect(fromSnapshot(snapshot!)).toBe(true);
+    expect(snapshot!.closures!["t"]).toEqual(hooked!.closures!["t"]);
+    expect(hooked!.closures!["t"]!.bindings).toEqual([{ module: "meta.ts", name: "here", hash: expect.any(String) }]);
+    expect(hooked!.closures!["t"]!.modules.map((m) => m.path)).toEqual(["lib/math.ts"]);
+  });
 });

@@ -190,14 +190,30 @@ describe("loadFlowModule snapshot fast path", () => {
     expect(r.calls?.["fail"]?.thrown).toContain(`${join(dir, "flows/f.ts")}:4:`);
   });
 
-  it("never snapshots modules that use import.meta, so it keeps naming their own file", async () => {
+  it("keeps import.meta.url, dirname and filename naming the user's own file in a snapshot copy", async () => {
     const dir = await makeProject({
-      "flows/f.ts": `import { flow } from "cairn";\nexport const where = () => import.meta.url;\nexport default flow("f", {});\n`,
+      "flows/f.ts": `import { flow } from "cairn";\nexport const where = () => [import.meta.url, import.meta.dirname, import.meta.filename];\nexport default flow("f", {});\n`,
     });
-    await loadOnce(dir, "flows/f.ts");
-    const r = await loadOnce(dir, "flows/f.ts", ["where"]);
-    expect(fromSnapshot(r)).toBe(false);
-    expect(r.calls?.["where"]?.value).toBe(`file://${join(dir, "flows/f.ts")}`);
+    const first = await loadOnce(dir, "flows/f.ts", ["where"]);
+    const second = await loadOnce(dir, "flows/f.ts", ["where"]);
+    expect(fromSnapshot(second)).toBe(true);
+    const expected = [`file://${join(dir, "flows/f.ts")}`, join(dir, "flows"), join(dir, "flows/f.ts")];
+    expect(first.calls?.["where"]?.value).toEqual(expected);
+    expect(second.calls?.["where"]?.value).toEqual(expected);
+  });
+
+  it("never snapshots modules using dynamic import() or import.meta.resolve, which depend on their location", async () => {
+    const dir = await makeProject({
+      "flows/f.ts": `import { flow } from "cairn";\nexport const lazy = async () => (await import("./lib/math")).scale(2);\nexport default flow("f", {});\n`,
+      "flows/g.ts": `import { flow } from "cairn";\nexport const r = () => import.meta.resolve("./lib/math.ts");\nexport default flow("g", {});\n`,
+      "flows/lib/math.ts": MATH,
+    });
+    await runSteps(dir, [{ load: "flows/f.ts" }, { load: "flows/g.ts" }]);
+    const [f, g] = await runSteps(dir, [{ load: "flows/f.ts", call: ["lazy"] }, { load: "flows/g.ts", call: ["r"] }]);
+    expect(fromSnapshot(f!)).toBe(false);
+    expect(f!.calls?.["lazy"]?.value).toBe(4);
+    expect(fromSnapshot(g!)).toBe(false);
+    expect(g!.calls?.["r"]?.value).toBe(`file://${join(dir, "flows/lib/math.ts")}`);
   });
 });
 
