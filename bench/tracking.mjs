@@ -4,7 +4,7 @@
 // processes answering tracking queries. Prints medians. Run: `npm run build && node bench/tracking.mjs`.
 // Options (env): BENCH_RUNS (default 30000), BENCH_REPEAT (default 9), BENCH_DIR (reuse a store).
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,17 +92,27 @@ const generate = () => {
 const childEnv = { ...process.env };
 delete childEnv.CAIRN_STORE;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+// Wall time of the whole process, and its CPU time (user + sys, from /usr/bin/time when present):
+// on a loaded machine wall time mostly measures the queue for a core, CPU time what cairn needs.
+const TIME_BIN = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
+const cpuFile = join(tmpdir(), `cairn-bench-cpu-${process.pid}`);
 const time = (args) => {
   const ms = [];
+  const cpu = [];
   let out = "";
   for (let i = 0; i < REPEAT; i++) {
+    const [cmd, argv] = TIME_BIN ? [TIME_BIN, ["-f", "%U %S", "-o", cpuFile, process.execPath, ...args]] : [process.execPath, args];
     const t = performance.now();
-    const r = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", env: childEnv });
+    const r = spawnSync(cmd, argv, { cwd: root, encoding: "utf8", env: childEnv });
     ms.push(performance.now() - t);
     if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+    if (TIME_BIN) {
+      const [u, sy] = readFileSync(cpuFile, "utf8").trim().split("\n").pop().split(" ").map(Number);
+      cpu.push((u + sy) * 1000);
+    }
     out = r.stdout;
   }
-  return { ms: median(ms), min: Math.min(...ms), out };
+  return { ms: median(ms), min: Math.min(...ms), cpu: cpu.length > 0 ? median(cpu) : null, out };
 };
 
 let genMs = null;
@@ -144,9 +154,9 @@ const rows = [
 const size = statSync(dbPath).size + (existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0);
 console.log(`store: ${RUNS} runs x ${TASKS.length} tasks, ${(size / 2 ** 20).toFixed(0)} MiB at ${root}${genMs === null ? " (reused)" : `, recorded in ${(genMs / 1000).toFixed(1)} s`}`);
 console.log(`in-process query time, median of ${REPEAT}: runs --where/--sort ${inProcess.runs.toFixed(1)} ms, models list ${inProcess.models.toFixed(1)} ms`);
-console.log(`whole-process wall time, median of ${REPEAT} (min):`);
+console.log(`whole process, median of ${REPEAT}: wall time (min) and CPU time (user+sys, 10 ms resolution)`);
 for (const [label, args] of rows) {
   const r = time(args);
-  console.log(`  ${label.padEnd(72)} ${r.ms.toFixed(0).padStart(5)} ms  (${r.min.toFixed(0)})`);
+  console.log(`  ${label.padEnd(72)} ${r.ms.toFixed(0).padStart(5)} ms  (${r.min.toFixed(0).padStart(4)})   cpu ${r.cpu === null ? "?" : r.cpu.toFixed(0).padStart(4)} ms`);
   if (label.startsWith("cairn runs --metrics")) console.log(`    → ${r.out.trim().split("\n").length - 1} rows shown, first: ${r.out.split("\n")[1]?.replace(/\s+/g, " ")}`);
 }
