@@ -3,6 +3,7 @@
  * up to five example rows) — it never stops at the first one.
  */
 import { BOOLEAN_MISSING, cellText, columnNamed, isNumeric, type Column, type Dataset } from "../data/Dataset.js";
+import { sortFloat64 } from "../stats/SortFloat64.js";
 import type { ColumnPolicy, ColumnRule, RowRule, Schema } from "./Schema.js";
 
 /** One broken rule. `row` in examples is the 1-based data row (header excluded). */
@@ -56,11 +57,15 @@ const duplicates = (column: Column) => {
     column.type === "string" ? (column.codes[i]! < 0 ? NaN : column.codes[i]!)
       : column.type === "boolean" ? (column.values[i] === BOOLEAN_MISSING ? NaN : column.values[i]!)
         : column.values[i]!;
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = key(i);
-  keys.sort(); // NaN (missing) sorts last and never equals itself
+  const all = new Float64Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const k = key(i);
+    if (k === k) all[m++] = k; // missing cells (NaN) are not compared
+  }
+  const keys = sortFloat64(all.subarray(0, m));
   const repeated = new Set<number>();
-  for (let j = 1; j < n; j++) if (keys[j] === keys[j - 1]) repeated.add(keys[j]!);
+  for (let j = 1; j < m; j++) if (keys[j] === keys[j - 1]) repeated.add(keys[j]!);
   let count = 0;
   const examples: Array<{ row: number; value: string }> = [];
   if (repeated.size > 0) {

@@ -47,6 +47,18 @@ describe("checkDataset", () => {
     expect(v!.examples.map((e) => e.row)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it("finds every repeat in large numeric and string columns, skipping missing cells", () => {
+    const records = Array.from({ length: 6000 }, (_, i) => ({
+      n: i % 1500 === 7 ? null : i === 4000 ? 12.5 : i === 5000 ? -3 : i === 5999 ? 12.5 : i * 0.5,
+      s: i === 5500 ? "id-10" : i % 2000 === 3 ? null : `id-${i}`,
+    }));
+    const data = datasetFromRecords("big", records);
+    const [n, s] = checkDataset(data, { n: { unique: true, nullable: true }, s: { unique: true, nullable: true } });
+    // 12.5 is row 26's value (25 · 0.5) and -3 occurs once; rows 4001 and 6000 repeat 12.5.
+    expect(n).toMatchObject({ rule: "unique", column: "n", count: 2, examples: [{ row: 4001, value: "12.5" }, { row: 6000, value: "12.5" }] });
+    expect(s).toMatchObject({ rule: "unique", column: "s", count: 1, examples: [{ row: 5501, value: "id-10" }] });
+  });
+
   it("checks row bounds and the column policy", () => {
     const rules = checkDataset(data, { id: {}, missing: {} }, { min: 10, max: 20 }, "exact").map((v) => v.message);
     expect(rules).toEqual([
