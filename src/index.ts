@@ -27,3 +27,4 @@ export type { FileInput, GlobInput, DirInput, InputSpec, ResolvedFile, ResolvedG
 export type { ExecutorPlugin, CommandRequest, CommandResult, CommandInput, FingerprintRequest, ExecutorFailure } from "./executors/Executor.js";
 export type { RunEvent, RunReason } from "./events/RunEvent.js";
 export type { CairnPlugin } from "./plugin/Plugin.js";
+export { TaggedError } from "./errors/TaggedError.js";

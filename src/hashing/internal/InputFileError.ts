@@ -1,12 +1,12 @@
 /** Tagged errors for declared input files and directories that cannot be hashed (public through FileHasher.ts). */
-import * as Data from "effect/Data";
+import { TaggedError } from "../../errors/TaggedError.js";
 
 /**
  * A declared input is not there, or is not the kind of thing it was declared as.
  * `reason`: "missing" (nothing at the path), "not-a-file" (a directory, FIFO, socket… where a
  * file was expected), "not-a-directory" (a file where `dir(...)` expected a directory).
  */
-export class InputFileMissingError extends Data.TaggedError("InputFileMissingError")<{
+export class InputFileMissingError extends TaggedError("InputFileMissingError")<{
   readonly path: string;
   readonly reason: "missing" | "not-a-file" | "not-a-directory";
 }> {
@@ -27,7 +27,7 @@ export class InputFileMissingError extends Data.TaggedError("InputFileMissingErr
  * `reason`: "permission" (not readable by this user), "changing" (it kept changing while it was
  * read, e.g. a download still in progress), "io" (any other read error; `detail` has the system's text).
  */
-export class InputFileUnreadableError extends Data.TaggedError("InputFileUnreadableError")<{
+export class InputFileUnreadableError extends TaggedError("InputFileUnreadableError")<{
   readonly path: string;
   readonly reason: "permission" | "changing" | "io";
   readonly detail: string;
