@@ -7,6 +7,7 @@ import { createReadStream } from "node:fs";
 import { lstat, readFile, readdir, readlink } from "node:fs/promises";
 import { join } from "node:path";
 import { emptyDockerIgnore, parseDockerIgnore, type DockerIgnore } from "./DockerIgnore.js";
+import { cachedHash, rememberHash, saveHashes } from "./HashCache.js";
 import type { TarEntry } from "./Ustar.js";
 
 /** The listed context: entries in archive order (sorted by path). */
@@ -48,8 +49,8 @@ export const listBuildContext = async (dir: string, dockerfile: string): Promise
         continue;
       }
       if (ignored) continue;
-      // The stamp identifies this version of the file for the in-process hash cache: a changed
-      // byte changes ctime even when mtime is restored.
+      // The stamp identifies this version of the file for the hash cache: a changed byte
+      // changes ctime even when mtime is restored.
       const stamp = `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
       if (st.isFile()) {
         entries.push({ name: relPath, type: "file", mode: Number(st.mode & 0o7777n), size: Number(st.size), absPath, stamp });
@@ -62,16 +63,13 @@ export const listBuildContext = async (dir: string, dockerfile: string): Promise
   return { dir, entries };
 };
 
-/** Content hashes of files by path and stamp, kept for the life of the process (watch mode re-plans often). */
-const fileHashes = new Map<string, { stamp: string; hash: string }>();
-
 const hashFile = async (absPath: string, stamp: string): Promise<string> => {
-  const cached = fileHashes.get(absPath);
-  if (cached !== undefined && cached.stamp === stamp) return cached.hash;
+  const cached = cachedHash(absPath, stamp);
+  if (cached !== undefined) return cached;
   const h = createHash("sha256");
   for await (const chunk of createReadStream(absPath)) h.update(chunk as Buffer);
   const hash = h.digest("hex");
-  fileHashes.set(absPath, { stamp, hash });
+  rememberHash(absPath, stamp, hash);
   return hash;
 };
 
@@ -91,5 +89,6 @@ export const hashBuildContext = async (
     const content = e.type === "file" ? await hashFile(e.absPath, e.stamp) : (e.linkTarget ?? "");
     h.update(`${e.type}\0${e.name}\0${e.mode.toString(8)}\0${content}\0`);
   }
+  saveHashes();
   return h.digest("hex");
 };
