@@ -3,7 +3,7 @@
  * export openlineage). Each action imports its implementation from src/tracking/cli/ only when
  * it runs, so other commands never pay for loading them.
  */
-import { Command } from "commander";
+import { Command, Option } from "commander";
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter((s) => s !== "")];
@@ -14,7 +14,7 @@ export const registerTrackingCommands = (program: Command): void => {
     .command("runs")
     .description("list recent runs with chosen metrics and params; filter and sort by metric")
     .option("--flow <name>", "only runs of this flow")
-    .option("--status <status>", "only runs with this status (running, succeeded, failed, cancelled)")
+    .addOption(new Option("--status <status>", "only runs with this status").choices(["running", "succeeded", "failed", "cancelled"]))
     .option("-m, --metrics <names>", "metric columns, comma-separated; `task.metric` picks one task's (repeatable)", list)
     .option("-p, --params <names>", "param columns, comma-separated; `task.param` picks one task's (repeatable)", list)
     .option("-w, --where <condition>", 'keep runs where e.g. "accuracy>0.9", "params.trees=200"; "," or "and" joins (repeatable)', collect)

@@ -50,7 +50,14 @@ export const runsCommand = async (raw: Record<string, unknown>, storeOpt: string
       return ExitCode.Ok;
     }
     if (r.runs.length === 0) {
-      print(r.matched === 0 && (opts.where?.length ?? 0) > 0 ? "no run matches the --where conditions" : "no runs recorded yet");
+      const flows = store.db.prepare(`SELECT DISTINCT flow FROM runs ORDER BY flow`).pluck().all() as string[];
+      print(
+        (opts.where?.length ?? 0) > 0
+          ? "no run matches the --where conditions"
+          : opts.flow !== undefined && !flows.includes(opts.flow)
+            ? `no runs of flow "${opts.flow}" (recorded flows: ${flows.join(", ") || "none"})`
+            : "no runs recorded yet",
+      );
       return ExitCode.Ok;
     }
     const labels = [...r.metricColumns, ...r.paramColumns].map((f) => f.label);
