@@ -5,9 +5,10 @@
  * never count.
  */
 import { readFileSync, statSync } from "node:fs";
+import { createRequire, isBuiltin } from "node:module";
 import { dirname, extname, join, relative, sep } from "node:path";
 import { canonicalJson } from "./CanonicalJson.js";
-import { hashString, type ContentHash } from "./ContentHash.js";
+import { hashBytes, hashString, type ContentHash } from "./ContentHash.js";
 import { analyzeModule, normaliseFragment, type ModuleAnalysis } from "../loader/ModuleAnalysis.js";
 import { IMPORT_META_STANDIN, type GraphModule, type ModuleGraph } from "../loader/ModuleGraph.js";
 
@@ -46,6 +47,15 @@ const analysisOf = (m: GraphModule): ModuleAnalysis | undefined => {
     analyses.set(key, a);
   }
   return analyses.get(key);
+};
+
+/** Hash of a file's bytes; a missing file hashes as such, so its later appearance changes the key. */
+const safeHashFile = (path: string): ContentHash => {
+  try {
+    return hashBytes(readFileSync(path));
+  } catch {
+    return hashString(`missing:${path}`);
+  }
 };
 
 const moduleHash = (m: GraphModule): ContentHash => {
@@ -135,8 +145,9 @@ export const codeClosureKey = (graph: ModuleGraph, fn: (...args: never[]) => unk
  * when several places match, all of them count (larger closure, never a missed edit). A
  * function defined outside the graph (in a package) is hashed by its own source only.
  *
- * Not seen: top-level statements that are not declarations (`config.x = 1`), and modules
- * loaded by a dynamic `import()` that has not run yet (its specifier text still counts).
+ * Packages reached through `require("pkg")` (createRequire) count by version too. Not seen:
+ * top-level statements that are not declarations (`config.x = 1`), and modules loaded by a
+ * dynamic `import()` that has not run yet (its specifier text still counts).
  *
  * @example
  * const { flow, graph } = await loadFlowModule("flows/churn.ts", { cacheDir });
@@ -165,6 +176,28 @@ export const codeClosure = (graph: ModuleGraph, fn: (...args: never[]) => unknow
     if (m !== undefined) addModule(m);
   };
 
+  /**
+   * `require("pkg")` through createRequire: the package's version counts; a required local
+   * CommonJS file counts by its bytes (its own requires are not followed).
+   */
+  const addRequires = (m: GraphModule, specifiers: ReadonlySet<string>): void => {
+    for (const spec of specifiers) {
+      if (isBuiltin(spec)) continue;
+      let resolved: string | undefined;
+      try {
+        resolved = createRequire(m.path).resolve(spec);
+      } catch {
+        resolved = undefined;
+      }
+      if (/^(\.{1,2}(\/|$)|\/)/.test(spec)) {
+        if (resolved !== undefined && !modules.has(rel(resolved))) modules.set(rel(resolved), safeHashFile(resolved));
+      } else {
+        const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!;
+        packages.set(name, resolved === undefined ? "unresolved" : packageVersion(name, resolved));
+      }
+    }
+  };
+
   for (const m of graph.modules.values()) {
     const a = analysisOf(m);
     if (a === undefined) continue;
@@ -172,6 +205,7 @@ export const codeClosure = (graph: ModuleGraph, fn: (...args: never[]) => unknow
       const found = a.functionAt(at, at + source.length);
       if (found === undefined) continue;
       fnTexts.add(found.text);
+      addRequires(m, found.requires);
       // Walk the references: top-level bindings pull in what they reference in turn.
       const seen = new Set<string>();
       const queue = [...found.refs];
@@ -181,6 +215,7 @@ export const codeClosure = (graph: ModuleGraph, fn: (...args: never[]) => unknow
         const b = a.bindings.get(name);
         if (b !== undefined) {
           bindings.set(`${rel(m.path)}#${name}`, { module: rel(m.path), name, hash: hashString(b.text) });
+          addRequires(m, b.requires);
           queue.push(...b.refs);
           continue;
         }

@@ -26,7 +26,12 @@ export interface TopLevelBinding {
   readonly text: string;
   /** Free names it references (globals, other top-level bindings, imports). */
   readonly refs: ReadonlySet<string>;
+  /** Specifiers it passes to `require("…")` or a `createRequire(…)` function (CommonJS packages). */
+  readonly requires: ReadonlySet<string>;
 }
+
+/** What a function (or top-level declaration) uses: see TopLevelBinding. */
+export type CodeUse = Pick<TopLevelBinding, "text" | "refs" | "requires">;
 
 /** What CodeClosure needs to know about one module. */
 export interface ModuleAnalysis {
@@ -40,7 +45,7 @@ export interface ModuleAnalysis {
    * For the function whose source occupies `[start, end)`: its token-normalised text and the
    * free names it references; undefined when no function spans that range.
    */
-  functionAt(start: number, end: number): { readonly text: string; readonly refs: ReadonlySet<string> } | undefined;
+  functionAt(start: number, end: number): CodeUse | undefined;
 }
 
 const FUNCTION_TYPES = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"]);
@@ -143,6 +148,38 @@ const freeNames = (root: Node): Set<string> => {
   return out;
 };
 
+/** String-literal arguments of calls to any of `requireNames` inside `root`. */
+const requiresIn = (root: Node, requireNames: ReadonlySet<string>): Set<string> => {
+  const out = new Set<string>();
+  libs().walk.simple(root as Acorn.AnyNode, {
+    CallExpression(n) {
+      const call = n as Node;
+      const arg = call.arguments[0] as Node | undefined;
+      if (call.callee.type === "Identifier" && requireNames.has(call.callee.name) && arg?.type === "Literal" && typeof arg.value === "string") out.add(arg.value);
+    },
+  });
+  return out;
+};
+
+/**
+ * Names that act as `require` in a module: the global one and top-level bindings made by
+ * `createRequire(…)` (esbuild renames a user's `const require` to `require2`, so the name alone
+ * does not tell).
+ */
+const requireNamesOf = (program: Node): Set<string> => {
+  const out = new Set(["require"]);
+  for (const stmt of program.body as Node[]) {
+    const d = stmt.type === "ExportNamedDeclaration" ? stmt.declaration : stmt;
+    if (d?.type !== "VariableDeclaration") continue;
+    for (const v of d.declarations) {
+      const callee = v.init?.type === "CallExpression" ? v.init.callee : undefined;
+      const name = callee?.type === "Identifier" ? callee.name : callee?.type === "MemberExpression" ? callee.property?.name : undefined;
+      if (name === "createRequire" && v.id.type === "Identifier") out.add(v.id.name);
+    }
+  }
+  return out;
+};
+
 /** Parses `code` (an ES module) and indexes it. Throws acorn's SyntaxError when it does not parse. */
 export const analyzeModule = (code: string): ModuleAnalysis => {
   const { acorn: a, walk: w } = libs();
@@ -150,8 +187,9 @@ export const analyzeModule = (code: string): ModuleAnalysis => {
   const program = a.parse(code, { ecmaVersion: "latest", sourceType: "module", onToken: tokens, allowHashBang: true }) as Node;
   const bindings = new Map<string, TopLevelBinding>();
   const imports = new Map<string, string>();
+  const requireNames = requireNamesOf(program);
   const add = (names: Iterable<string>, node: Node, prefix: string): void => {
-    const binding = { text: `${prefix} ${renderTokens(tokens, node.start, node.end)}`, refs: freeNames(node) };
+    const binding = { text: `${prefix} ${renderTokens(tokens, node.start, node.end)}`, refs: freeNames(node), requires: requiresIn(node, requireNames) };
     for (const name of names) bindings.set(name, { name, ...binding });
   };
   for (const stmt of program.body as Node[]) {
@@ -164,7 +202,7 @@ export const analyzeModule = (code: string): ModuleAnalysis => {
     if (d.type === "VariableDeclaration") for (const v of d.declarations) add(patternNames(v.id, new Set()), v, d.kind);
     else if ((d.type === "FunctionDeclaration" || d.type === "ClassDeclaration") && d.id) add([d.id.name], d, "");
   }
-  const fnCache = new Map<string, { text: string; refs: ReadonlySet<string> } | undefined>();
+  const fnCache = new Map<string, CodeUse | undefined>();
   const functionAt = (start: number, end: number) => {
     const key = `${start}:${end}`;
     if (fnCache.has(key)) return fnCache.get(key);
@@ -180,7 +218,7 @@ export const analyzeModule = (code: string): ModuleAnalysis => {
       else if (node.start <= start && node.end >= end && (around === undefined || node.end - node.start < around.end - around.start)) around = node;
     });
     const found = exact ?? around;
-    const result = found === undefined ? undefined : { text: renderTokens(tokens, found.start, found.end), refs: freeNames(found) };
+    const result = found === undefined ? undefined : { text: renderTokens(tokens, found.start, found.end), refs: freeNames(found), requires: requiresIn(found, requireNames) };
     fnCache.set(key, result);
     return result;
   };

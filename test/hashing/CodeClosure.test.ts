@@ -250,4 +250,29 @@ export default flow("meta", { targets: [t] });
     expect(hooked!.closures!["t"]!.bindings).toEqual([{ module: "meta.ts", name: "here", hash: expect.any(String) }]);
     expect(hooked!.closures!["t"]!.modules.map((m) => m.path)).toEqual(["lib/math.ts"]);
   });
+
+  it("counts the version of a package a task loads with require() through createRequire", async () => {
+    const flow = `import { task, flow } from "cairn";
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const load = () => require("legacy-cjs").rows();
+const t = task("t", { run: () => load() });
+const u = task("u", { run: () => 1 });
+export default flow("cjs", { targets: [t, u] });
+`;
+    const cjs = (version: string) => ({
+      "node_modules/legacy-cjs/package.json": `{ "name": "legacy-cjs", "version": "${version}", "main": "index.js" }`,
+      "node_modules/legacy-cjs/index.js": `exports.rows = () => [1, 2];\n`,
+    });
+    const dir = await makeProject({ "flows/cjs.ts": flow, ...cjs("3.0.0") });
+    const [before, after] = await runSteps(dir, [
+      { load: "flows/cjs.ts", generation: 1 },
+      { write: cjs("3.1.0") },
+      { load: "flows/cjs.ts", generation: 2 },
+    ]);
+    expect(before!.closures!["t"]!.packages).toEqual([{ name: "legacy-cjs", version: "3.0.0" }]);
+    expect(after!.closures!["t"]!.packages).toEqual([{ name: "legacy-cjs", version: "3.1.0" }]);
+    expect(after!.closures!["t"]!.hash).not.toBe(before!.closures!["t"]!.hash);
+    expect(after!.closures!["u"]!.hash).toBe(before!.closures!["u"]!.hash);
+  });
 });
