@@ -160,3 +160,4 @@ for (const [label, args] of rows) {
   console.log(`  ${label.padEnd(72)} ${r.ms.toFixed(0).padStart(5)} ms  (${r.min.toFixed(0).padStart(4)})   cpu ${r.cpu === null ? "?" : r.cpu.toFixed(0).padStart(4)} ms`);
   if (label.startsWith("cairn runs --metrics")) console.log(`    → ${r.out.trim().split("\n").length - 1} rows shown, first: ${r.out.split("\n")[1]?.replace(/\s+/g, " ")}`);
 }
+rmSync(cpuFile, { force: true });
