@@ -2,10 +2,11 @@
  * codeClosure over real temp projects loaded by the real loader in a fresh process: which edits
  * change which task's code hash.
  */
-import { beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, fromSnapshot, makeProject, runSteps, type LoadReport } from "../loader/childLoader.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, fromSnapshot, makeProject, removeProjects, runSteps, type LoadReport } from "../loader/childLoader.js";
 
 beforeAll(assertBuilt);
+afterAll(removeProjects);
 
 const FLOW = `import { task, flow } from "cairn";
 import { engineer } from "./lib/features.js";

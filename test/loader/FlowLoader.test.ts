@@ -1,10 +1,11 @@
 /** loadFlowModule in fresh Node processes over temp user projects with real .ts files. */
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, fromSnapshot, loadOnce, makeProject, runSteps } from "./childLoader.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, fromSnapshot, loadOnce, makeProject, removeProjects, runSteps } from "./childLoader.js";
 
 beforeAll(assertBuilt);
+afterAll(removeProjects);
 
 const FLOW = `import { task, flow } from "cairn";
 import { engineer } from "./lib/features.js";

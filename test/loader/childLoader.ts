@@ -3,7 +3,7 @@
  * their flows through the built loader (vitest has its own module loader, so it cannot host ours).
  */
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -32,10 +32,17 @@ export const assertBuilt = (): void => {
  */
 export const makeProject = async (files: Record<string, string>): Promise<string> => {
   const dir = await mkdtemp(join(tmpdir(), "cairn-loader-"));
+  created.push(dir);
   await mkdir(join(dir, "node_modules"), { recursive: true });
   await symlink(REPO, join(dir, "node_modules/cairn"), "dir");
   await writeFiles(dir, files);
   return dir;
+};
+
+const created: string[] = [];
+/** Removes every project `makeProject` created (call from afterAll). */
+export const removeProjects = async (): Promise<void> => {
+  await Promise.all(created.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 };
 
 export const writeFiles = async (dir: string, files: Record<string, string>): Promise<void> => {
