@@ -5,6 +5,22 @@
 import { EventEmitter } from "node:events";
 
 const dist = new URL(process.env.CAIRN_DIST ?? "../dist/", import.meta.url);
+
+// Spawning a child process forks this one, and fork costs more the bigger the process is: measure
+// a spawn before and after Ink (React, the yoga layout engine) is loaded — command tasks pay it.
+const { spawn } = await import("node:child_process");
+const spawnCost = async () => {
+  const xs = [];
+  for (let i = 0; i < 60; i++) {
+    const t = performance.now();
+    await new Promise((r) => spawn("true", [], { stdio: "ignore" }).on("exit", r));
+    xs.push(performance.now() - t);
+  }
+  return { ms: [...xs].sort((x, y) => x - y)[30], rssMb: process.memoryUsage().rss / 1e6 };
+};
+await spawnCost(); // warm-up: the first spawns of a process are slower for reasons of their own
+const spawnBefore = await spawnCost();
+
 // The reporter first: it is what makes React load its production build, as in the CLI.
 const { startTuiReporter } = await import(new URL("src/reporters/TuiReporter.js", dist).href);
 const RunState = await import(new URL("src/events/RunState.js", dist).href);
@@ -124,6 +140,13 @@ const simulatedRun = async (withTui, taskMs = 2) => {
 };
 
 const fmt = (x) => x.toFixed(2);
+{
+  const bus = new EventBus();
+  const tui = startTuiReporter({ bus, stdout: new NullTerminal(), stdin: new NullStdin(), onQuit() {} });
+  const after = await spawnCost();
+  await tui.stop();
+  console.log(`spawn   true: ${fmt(spawnBefore.ms)} ms at ${spawnBefore.rssMb.toFixed(0)} MB RSS, ${fmt(after.ms)} ms at ${after.rssMb.toFixed(0)} MB with the TUI loaded (median of 60)`);
+}
 for (const n of [tasks, tasks * 5]) {
   const r = reducerCost(n);
   console.log(`reduce  ${n} tasks: ${r.events} events in ${fmt(r.ms)} ms cpu (${fmt(r.nsPerEvent)} ns/event)`);
