@@ -19,6 +19,9 @@ export interface FailureViewProps {
   readonly maxTasks: number;
 }
 
+/** Failed tasks named after the ones shown in full; a mass failure must not flood the terminal. */
+const NAMED_REST = 20;
+
 /** The tail to show: the one TaskFailed carried, else the newest lines the TUI kept. */
 const tailOf = (row: TaskRowState, n: number): ReadonlyArray<string> => {
   const fromEvent = row.error?.tail ?? [];
@@ -66,7 +69,8 @@ export const FailureView = ({ rows, failed, tailLines, maxTasks }: FailureViewPr
       {rest.length > 0 && (
         <Box marginTop={1}>
           <Text color={theme.color("failed")}>
-            {`${rest.length} more failed: ${rest.map((r) => r.name).join(", ")}`}
+            {`${rest.length} more failed: ${rest.slice(0, NAMED_REST).map((r) => r.name).join(", ")}` +
+              (rest.length > NAMED_REST ? ` and ${rest.length - NAMED_REST} others` : "")}
           </Text>
         </Box>
       )}

@@ -35,6 +35,16 @@ describe("FailureView", () => {
     expect(text).toContain("2 more failed: c, d");
   });
 
+  it("names at most 20 of the other failed tasks when hundreds failed", () => {
+    const names = Array.from({ length: 300 }, (_, i) => `t${i}`);
+    const b = runOf(names);
+    for (const n of names) b.start(n).fail(n, "boom", []);
+    const text = renderToString(<FailureView rows={b.state.rows} failed={b.state.byStatus.failed} tailLines={1} maxTasks={2} />, { columns: 200 });
+    const summary = text.split("\n").at(-1)!;
+    expect(summary).toMatch(/^298 more failed: t2, t3, .*, t21 and 278 others/);
+    expect(summary).not.toContain("t22");
+  });
+
   it("renders nothing when no task failed", () => {
     const { state } = runOf(["a"]).start("a").succeed("a");
     expect(renderToString(<FailureView rows={state.rows} failed={state.byStatus.failed} tailLines={5} maxTasks={5} />)).toBe("");
