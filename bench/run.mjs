@@ -13,7 +13,7 @@ import { runCore } from "./core/main.mjs";
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 /** The subsystem benchmarks, run after the core one when their script exists. */
-const OTHERS = ["drift.mjs", "docker.mjs", "tracking.mjs", "tui.mjs", "hash-file.mjs"];
+const OTHERS = ["drift.mjs", "docker.mjs", "tracking.mjs", "tui.mjs", "watch.mjs", "hash-file.mjs"];
 
 const args = process.argv.slice(2);
 const only = args.filter((a) => !a.startsWith("--"));

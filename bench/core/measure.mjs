@@ -66,10 +66,11 @@ export const runCairn = async (cwd, flow, { json = false, extraArgs = [], env = 
     if (m) counts = { status: m[1], executed: +m[2], cached: +m[3], failed: +m[4], cancelled: +m[5] };
   }
   if (r.code !== 0 || !counts || counts.status !== "succeeded") {
-    // The failures first (they may be far from the end), then the last lines.
+    // The failures first (they may be far from the end), the start of stderr, then the last lines.
     const lines = `${r.stdout}\n${r.stderr}`.trim().split("\n");
     const failures = lines.filter((l, i) => /^\s*✗|"type":"TaskFailed"/.test(l) || (/^\s+\|/.test(l) && /^\s*(✗|\|)/.test(lines[i - 1] ?? "")));
-    const tail = [...failures.slice(0, 20), "…", ...lines.slice(-5)].join("\n");
+    const errHead = r.stderr.trim().split("\n").slice(0, 6);
+    const tail = [...failures.slice(0, 20), ...errHead, "…", ...lines.slice(-5)].join("\n");
     throw new Error(`cairn run ${flow} in ${cwd} exited ${r.code}:\n${tail}`);
   }
   return { ...r, counts };
