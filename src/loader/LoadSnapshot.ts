@@ -12,7 +12,7 @@ import { IMPORT_META_STANDIN, TRANSFORM_VERSION, type GraphModule, type HookMess
 import { TS_EXTENSIONS } from "./resolveLocal.js";
 
 /** Bump when the snapshot's shape or the meaning of its files changes. */
-const SNAPSHOT_VERSION = 2;
+const SNAPSHOT_VERSION = 3;
 
 
 interface SnapshotModule {
@@ -34,6 +34,8 @@ interface Snapshot {
   readonly modules: ReadonlyArray<SnapshotModule>;
   /** Package files (resolved entry points, package.json) with the stat stamp they had. */
   readonly stamps: ReadonlyArray<readonly [string, string]>;
+  /** Files whose appearance would change how a local import resolves (`lib.ts` before `lib/index.ts`). */
+  readonly absent: ReadonlyArray<string>;
 }
 
 type ModuleMessage = Extract<HookMessage, { type: "module" }>;
@@ -46,6 +48,15 @@ const stampOf = (file: string): string => {
   return `${st.size}:${st.mtimeMs}:${st.ino}`;
 };
 
+const exists = (file: string): boolean => {
+  try {
+    statSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const writeAtomic = (file: string, content: string): void => {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -55,15 +66,17 @@ const writeAtomic = (file: string, content: string): void => {
 
 /**
  * Returns the URL to import and the graph when the flow at `entry` has a snapshot and nothing
- * it recorded changed: every local module's content, every package entry point and package.json.
- * Not detected: a new file that would change how an existing import resolves (say `lib.ts`
- * appearing next to the `lib/index.ts` that `./lib` found); `cairn run --watch` always uses the hooks.
+ * it recorded changed: every local module's content, every package entry point and package.json,
+ * and no file appeared that a local import would now resolve to instead (`lib.ts` next to the
+ * `lib/index.ts` that `./lib` found). Not detected: a package newly installed in a node_modules
+ * nearer to the flow than the one that resolved it. Watch mode always uses the hooks.
  */
 export const readSnapshot = (cacheDir: string, entry: string): { readonly url: string; readonly graph: ModuleGraph } | undefined => {
   try {
     const snap = JSON.parse(readFileSync(snapshotFile(cacheDir, entry), "utf8")) as Snapshot;
     if (snap.version !== SNAPSHOT_VERSION || snap.transform !== TRANSFORM_VERSION || snap.entry !== entry || snap.modules.length === 0) return undefined;
     for (const [file, stamp] of snap.stamps) if (stampOf(file) !== stamp) return undefined;
+    for (const file of snap.absent) if (exists(file)) return undefined;
     const modules = new Map<string, GraphModule>();
     for (const m of snap.modules) {
       const source = readFileSync(m.path);
@@ -100,6 +113,7 @@ export const writeSnapshot = async (
     const visiting = new Set<string>();
     const written: SnapshotModule[] = [];
     const stamps = new Map<string, string>();
+    const absent = new Set<string>();
 
     const visit = (m: GraphModule): boolean => {
       if (runFiles.has(m.path)) return true;
@@ -127,7 +141,10 @@ export const writeSnapshot = async (
       for (const s of sources) {
         const rec = imports.find((i) => i.import.specifier === s.specifier);
         let url: string;
-        if (rec?.import.kind === "local") url = pathToFileURL(runFiles.get(rec.import.path)!).href;
+        if (rec?.import.kind === "local") {
+          url = pathToFileURL(runFiles.get(rec.import.path)!).href;
+          for (const f of rec.shadowing ?? []) absent.add(f);
+        }
         else if (rec?.import.kind === "package") {
           url = rec.url;
           stamps.set(rec.import.resolvedPath, stampOf(rec.import.resolvedPath));
@@ -156,7 +173,7 @@ export const writeSnapshot = async (
     if (entry === undefined || !visit(entry)) return false;
     // The graph's order (entry first, breadth-first), so both paths report the same graph.
     const ordered = [...graph.modules.keys()].map((p) => written.find((w) => w.path === p)!);
-    const snap: Snapshot = { version: SNAPSHOT_VERSION, transform: TRANSFORM_VERSION, entry: graph.entry, modules: ordered, stamps: [...stamps] };
+    const snap: Snapshot = { version: SNAPSHOT_VERSION, transform: TRANSFORM_VERSION, entry: graph.entry, modules: ordered, stamps: [...stamps], absent: [...absent] };
     writeAtomic(snapshotFile(cacheDir, graph.entry), JSON.stringify(snap));
     return true;
   } catch {

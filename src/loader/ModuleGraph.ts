@@ -69,7 +69,8 @@ export type HookMessage =
       /** Where `code` can be read again: the transpile cache entry, or the file itself when not transpiled. */
       readonly codeFile: string;
     }
-  | { readonly type: "import"; readonly parentURL: string; readonly import: ModuleImport; readonly url: string }
+  /** `shadowing`: for local imports, files that would have won had they existed (see resolveLocal). */
+  | { readonly type: "import"; readonly parentURL: string; readonly import: ModuleImport; readonly url: string; readonly shadowing?: ReadonlyArray<string> }
   | { readonly type: "syntax-error"; readonly file: string; readonly line: number; readonly column: number; readonly detail: string }
   | { readonly type: "import-error"; readonly file: string; readonly line: number; readonly specifier: string; readonly detail: string };
 

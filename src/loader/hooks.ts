@@ -104,10 +104,10 @@ export const resolve = async (specifier: string, context: ResolveContext, next: 
       reportImportError(parentURL, specifier, "no such file (tried .ts, .tsx, .mts, .js, .mjs and index files)");
       throw new Error(`Cannot find module "${specifier}" imported from ${pathOfURL(parentURL)}`);
     }
-    if (inNodeModules(found)) return { url: found, shortCircuit: true };
-    const url = withGeneration(found, parentURL);
+    if (inNodeModules(found.url)) return { url: found.url, shortCircuit: true };
+    const url = withGeneration(found.url, parentURL);
     local.add(url);
-    post({ type: "import", parentURL, url, import: { kind: "local", specifier, path: pathOfURL(url) } });
+    post({ type: "import", parentURL, url, import: { kind: "local", specifier, path: pathOfURL(url) }, shadowing: found.shadowing });
     return { url, shortCircuit: true };
   }
 

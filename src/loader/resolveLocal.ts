@@ -35,10 +35,12 @@ const INDEXES = ["/index.ts", "/index.tsx", "/index.js", "/index.mjs"];
 
 /**
  * Resolves a path specifier from `parentURL` to a file URL, trying the file as written first,
- * then TypeScript's substitutions; returns undefined when no candidate exists. The parent's
- * query (`?v=N`) is not carried over here — the hook decides that.
+ * then TypeScript's substitutions; undefined when no candidate exists. `shadowing` lists the
+ * candidates tried before the hit: if one of them appears later, the same import would resolve
+ * elsewhere (LoadSnapshot checks they are still absent). The parent's query (`?v=N`) is not
+ * carried over here — the hook decides that.
  */
-export const resolveLocal = (specifier: string, parentURL: string): string | undefined => {
+export const resolveLocal = (specifier: string, parentURL: string): { readonly url: string; readonly shadowing: ReadonlyArray<string> } | undefined => {
   const target = new URL(specifier, parentURL);
   target.search = "";
   target.hash = "";
@@ -50,8 +52,8 @@ export const resolveLocal = (specifier: string, parentURL: string): string | und
     for (const a of APPENDED) candidates.push(path + a);
   }
   for (const i of INDEXES) candidates.push(path.replace(/[\\/]$/, "") + i);
-  const hit = candidates.find(isFile);
-  return hit === undefined ? undefined : pathToFileURL(hit).href;
+  const at = candidates.findIndex(isFile);
+  return at === -1 ? undefined : { url: pathToFileURL(candidates[at]!).href, shadowing: candidates.slice(0, at) };
 };
 
 /** The file path of a file URL, without its query. */

@@ -165,6 +165,16 @@ describe("loadFlowModule snapshot fast path", () => {
     expect(again.calls?.["sample"]?.value).toEqual([5, 10]);
   });
 
+  it("goes back through the hooks when a new file would change what a local import resolves to", async () => {
+    const dir = await churnProject();
+    await loadOnce(dir, "flows/churn.ts");
+    // "./lib/features.js" found features.ts because no features.js existed; now one does, and wins.
+    await writeFile(join(dir, "flows/lib/features.js"), `export function engineer(rows) { return rows.map(() => 0); }\n`);
+    const r = await loadOnce(dir, "flows/churn.ts", ["sample"]);
+    expect(fromSnapshot(r)).toBe(false);
+    expect(r.calls?.["sample"]?.value).toEqual([0, 0]);
+  });
+
   it("goes back through the hooks when a package the flow imports changed", async () => {
     const dir = await makeProject({
       "node_modules/dep/package.json": `{ "name": "dep", "version": "1.0.0", "type": "module", "exports": "./a.js" }`,
