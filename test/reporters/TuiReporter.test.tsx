@@ -56,7 +56,7 @@ describe("startTuiReporter", () => {
     expect(stdout.frames.length).toBe(writesBefore);
     expect(tui.state.counts).toMatchObject({ total: 1_000, done: 1_000, executed: 1_000 });
     expect(tui.state.version).toBe(1 + 4 * 1_000);
-    await vi.advanceTimersByTimeAsync(200);
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(stripAnsi(stdout.frames.join(""))).toContain("1000/1000  100%");
   });
 
@@ -66,12 +66,12 @@ describe("startTuiReporter", () => {
     bus.publish(started(["a"]));
     for (const e of taskEvents("a")) bus.publish(e);
     bus.publish({ type: "RunFinished", runId: RUN, at: T0 + 10, status: "succeeded", executed: 1, cached: 0, failed: 0, cancelled: 0, skipped: 0, durationMs: 10 });
-    await vi.advanceTimersByTimeAsync(200);
+    await vi.advanceTimersByTimeAsync(1_000);
     const settled = stdout.frames.length;
     await vi.advanceTimersByTimeAsync(2_000);
     expect(stdout.frames.length).toBe(settled);
     tui.setWatchStatus({ filesWatched: 3, lastChange: { path: "data/a.csv", at: T0 }, rerun: 1, invalidated: ["a"] });
-    await vi.advanceTimersByTimeAsync(200);
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(stdout.frames.length).toBeGreaterThan(settled);
     expect(stdout.lastText()).toContain("watch 3 files · rerun 1");
   });
