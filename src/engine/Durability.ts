@@ -17,34 +17,39 @@ const EVERY_MS = 1000;
 export class Durability {
   private since = 0;
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  /** Barriers run one after another; this is the tail of that chain. */
+  private chain: Promise<void> = Promise.resolve();
+  private closed = false;
 
   constructor(private readonly store: LocalArtifactStore, private readonly lineage: LineageStore) {}
 
   /** A task's result was committed. */
   committed(): void {
+    if (this.closed) return;
     this.since++;
-    if (this.since >= EVERY_COMMITS) void this.barrier();
+    if (this.since >= EVERY_COMMITS) void this.barrier().catch(() => {});
     else if (!this.timer) {
-      this.timer = setTimeout(() => void this.barrier(), EVERY_MS);
+      this.timer = setTimeout(() => void this.barrier().catch(() => {}), EVERY_MS);
       this.timer.unref();
     }
   }
 
-  /** Flushes objects, then checkpoints. Safe to call any time; concurrent calls share one barrier. */
-  async barrier(): Promise<void> {
+  /** Flushes objects, then checkpoints. Concurrent calls queue behind each other. */
+  barrier(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.running) await this.running;
     this.since = 0;
-    this.running = (async () => {
+    this.chain = this.chain.then(async () => {
+      if (this.closed) return;
       await this.store.flush();
       this.lineage.checkpoint();
-    })();
-    try {
-      await this.running;
-    } finally {
-      this.running = undefined;
-    }
+    });
+    return this.chain;
+  }
+
+  /** The last barrier; afterwards the store may be closed. */
+  async close(): Promise<void> {
+    await this.barrier();
+    this.closed = true;
   }
 }

@@ -221,11 +221,11 @@ const realRun = async (cx: RunContext, watchedFiles: string[]): Promise<RunSumma
     }
   } catch (e) {
     status = "failed";
-    await cx.durability.barrier();
+    await cx.durability.close();
     lineage.finishRun(cx.runId, status, counts, Date.now());
     throw e;
   }
-  await cx.durability.barrier();
+  await cx.durability.close();
   const finishedAt = Date.now();
   lineage.finishRun(cx.runId, status, counts, finishedAt);
   bus.publish({ type: "RunFinished", runId: cx.runId, at: finishedAt, status, ...counts, durationMs: finishedAt - started });

@@ -11,7 +11,7 @@ import type { RunContext, TaskOutput } from "./RunContext.js";
 import { resolveTask } from "./Resolver.js";
 import { runAttempt, taskLog } from "./TaskRunner.js";
 import { errorMessage, errorTag, TaskInterruptedError, TaskInvalidatedError } from "./TaskError.js";
-import { waitForKey } from "./KeyClaim.js";
+import { claimOrRestore } from "./KeyClaim.js";
 
 type Done = { readonly kind: "executed" | "cached" | "skipped"; readonly output?: TaskOutput };
 
@@ -85,17 +85,23 @@ export const executeRemaining = async (
       if (invalidated?.aborted) throw new TaskInvalidatedError(name);
       const p = (async (): Promise<Done> => {
         if (attempt === 1) {
-          // Another process may be executing this very key: wait for it, then take its result.
-          const other = await waitForKey(cx, name, r.key, signal);
-          if (other) {
+          // Another process may have executed (or be executing) this very key: take its result.
+          const t = graph.tasks.get(name)!;
+          const claim = await claimOrRestore(cx, name, r.key, {
+            runId, flow: cx.flowName, task: name, kind: t.kind, cacheKey: r.key, fingerprint: r.fingerprint, ingredients: r.ingredients,
+            reason: r.reason, startedAt: started.get(name) ?? Date.now(), logPath: taskLog(cx, name).file,
+          }, signal);
+          if ("restored" in claim) {
+            const other = claim.restored;
             cx.outputs.set(name, other);
             counts.cached++;
             const at = Date.now();
             const fromRun = lineage.execution(other.executionId)?.run_id ?? "";
-            lineage.recordRestored([{ runId, flow: cx.flowName, task: name, kind: graph.tasks.get(name)!.kind, cacheKey: r.key, fingerprint: r.fingerprint, ingredients: r.ingredients, reason: null, startedAt: at, logPath: null, status: "cached", outputHash: other.outputHash, sourceExecutionId: other.executionId }]);
+            lineage.recordRestored([{ runId, flow: cx.flowName, task: name, kind: t.kind, cacheKey: r.key, fingerprint: r.fingerprint, ingredients: r.ingredients, reason: null, startedAt: at, logPath: null, status: "cached", outputHash: other.outputHash, sourceExecutionId: other.executionId }]);
             bus.publish({ type: "TaskCached", runId, task: name, at, key: r.key, fromRun });
             return { kind: "cached", output: other };
           }
+          cx.executionIds.set(name, claim.executionId);
         }
         const id = ensureExecution(name);
         bus.publish({ type: "TaskStarted", runId, task: name, at: Date.now(), attempt, reason: r.reason, logFile: taskLog(cx, name).file });
@@ -106,7 +112,6 @@ export const executeRemaining = async (
           if (invalidated?.aborted && !schedulerSignal.aborted) throw new TaskInvalidatedError(name);
           throw e;
         }
-        lineage.releaseKey(r.key, runId);
         cx.outputs.set(name, res.output);
         counts.executed++;
         const t0 = started.get(name) ?? Date.now();

@@ -2,6 +2,7 @@
  * Cross-process exclusion per cache key: two `cairn run`s on the same project never execute the
  * same key at once. The second waits for the first, then restores its result from the cache.
  */
+import type { StartExecution } from "../lineage/LineageStore.js";
 import type { RunContext, TaskOutput } from "./RunContext.js";
 import { verifiedTree } from "./Resolver.js";
 import { makeTaskOutput } from "./TaskOutputs.js";
@@ -15,27 +16,32 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 /**
- * Claims `key` for this run. If another live process holds it, waits until it is released and
- * returns the output it produced (when it produced one); otherwise returns undefined and the
- * caller executes the task holding the claim.
+ * Claims `key` for this run and inserts the task's running execution row, in one transaction.
+ * If another run committed the key meanwhile, returns its output instead; if another live
+ * process holds the key, waits for it and tries again.
  */
-export const waitForKey = async (cx: RunContext, task: string, key: string, signal: AbortSignal): Promise<TaskOutput | undefined> => {
+export const claimOrRestore = async (
+  cx: RunContext,
+  task: string,
+  key: string,
+  row: StartExecution,
+  signal: AbortSignal,
+): Promise<{ restored: TaskOutput } | { executionId: number }> => {
   let announced = false;
+  let checkCache = true;
   for (;;) {
-    const holder = cx.lineage.claimKey(key, cx.runId);
-    if (!holder) {
-      // Claimed. Another run may have committed this key since we planned (or while we waited).
-      const entry = cx.lineage.lookupCache(key);
-      const tree = entry ? verifiedTree(cx, entry.outputHash) : undefined;
-      if (entry && tree) {
-        cx.lineage.releaseKey(key, cx.runId);
-        return makeTaskOutput(cx, task, entry.executionId, entry.outputHash, tree);
-      }
-      return undefined;
+    const r = cx.lineage.claimAndStart(key, cx.runId, row, checkCache);
+    if ("executionId" in r) return r;
+    if ("entry" in r) {
+      const tree = verifiedTree(cx, r.entry.outputHash);
+      if (tree) return { restored: makeTaskOutput(cx, task, r.entry.executionId, r.entry.outputHash, tree) };
+      // The other run's outputs are damaged: execute and heal.
+      checkCache = false;
+      continue;
     }
     if (!announced) {
       announced = true;
-      cx.bus.publish({ type: "TaskLogged", runId: cx.runId, task, at: Date.now(), stream: "log", line: `waiting: run ${holder.runId} (pid ${holder.pid} on ${holder.host}) is executing the same cache key` });
+      cx.bus.publish({ type: "TaskLogged", runId: cx.runId, task, at: Date.now(), stream: "log", line: `waiting: run ${r.holder.runId} (pid ${r.holder.pid} on ${r.holder.host}) is executing the same cache key` });
     }
     await sleep(POLL_MS, signal);
   }

@@ -87,8 +87,12 @@ export const runAttempt = async (cx: RunContext, task: string, r: Resolved, atte
   const outDir = join(base, "out");
   const tmpDir = join(base, "tmp");
   // Unique per run, task and attempt: nothing to clean first. The whole run's tmp dir goes at the end.
-  mkdirSync(outDir, { recursive: true });
-  mkdirSync(tmpDir, { recursive: true });
+  // Function tasks create their directories on first use of ctx.outDir / ctx.tmpDir (most never
+  // write files, and three mkdirs per task showed up in cold-run profiles).
+  if (t.kind === "command") {
+    mkdirSync(outDir, { recursive: true });
+    mkdirSync(tmpDir, { recursive: true });
+  }
   const log = taskLog(cx, task);
   const recorder = new ExecutionRecorder((m) =>
     cx.bus.publish({ type: "TaskMetricLogged", runId: cx.runId, task, at: m.at, name: m.name, value: m.value, step: m.step }),
@@ -218,6 +222,7 @@ export const runAttempt = async (cx: RunContext, task: string, r: Resolved, atte
   cx.lineage.succeedExecution(executionId, {
     task, cacheKey: r.key, finishedAt, durationMs: null, attempts: attempt, outputHash, valueHash, outputs, facts, cache,
     extra: models,
+    release: { key: r.key, runId: cx.runId },
   });
   cx.durability.committed();
   return { output: makeTaskOutput(cx, task, executionId, outputHash, tree, value) };

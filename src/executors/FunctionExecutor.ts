@@ -2,6 +2,7 @@
  * Runs a function task's `run(args, ctx)` in-process. This is the boundary where user code is
  * caught: anything it throws becomes a TaskCodeError carrying the user's own stack frames.
  */
+import { mkdirSync } from "node:fs";
 import type { TaskContext } from "../dsl/Task.js";
 import { TaskCodeError, userFrames } from "../engine/TaskError.js";
 import type { ExecutionRecorder } from "../engine/ExecutionRecorder.js";
@@ -40,8 +41,14 @@ export const runFunction = async (
     attempt: req.attempt,
     params: req.params,
     signal: req.signal,
-    outDir: req.outDir,
-    tmpDir: req.tmpDir,
+    get outDir() {
+      mkdirSync(req.outDir, { recursive: true });
+      return req.outDir;
+    },
+    get tmpDir() {
+      mkdirSync(req.tmpDir, { recursive: true });
+      return req.tmpDir;
+    },
     log: (...parts) => {
       for (const line of parts.map(formatLogPart).join(" ").split("\n")) req.log(line);
     },

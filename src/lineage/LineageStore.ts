@@ -111,6 +111,8 @@ export interface KeyHolder {
   readonly startedAt: number;
 }
 
+type BetterSqlite3Transaction = { immediate(f: () => unknown): unknown };
+
 const json = (v: unknown): string => JSON.stringify(v ?? null);
 
 export class LineageStore {
@@ -123,8 +125,11 @@ export class LineageStore {
     }
   })();
   private readonly stmts;
+  /** One transaction wrapper for every write (creating one per call showed up in profiles). */
+  private readonly tx: BetterSqlite3Transaction;
 
   private constructor(readonly db: Db, readonly dbPath: string) {
+    this.tx = db.transaction((f: () => unknown) => f()) as unknown as BetterSqlite3Transaction;
     const p = (sql: string) => db.prepare(sql);
     this.stmts = {
       insertRun: p(`INSERT INTO runs (id, flow, flow_file, status, started_at, targets, options, user, host, pid)
@@ -181,7 +186,7 @@ export class LineageStore {
   /** Runs `f` in an IMMEDIATE transaction, mapping SQLite busy/readonly errors to tagged errors. */
   write<T>(f: () => T): T {
     try {
-      return this.db.transaction(f).immediate();
+      return this.tx.immediate(f) as T;
     } catch (e) {
       throw classifySqliteError(e, this.dbPath, busyTimeoutMs());
     }
@@ -263,9 +268,12 @@ export class LineageStore {
       facts: ExecutionFacts;
       cache: boolean;
       extra?: (db: Db, executionId: number) => void;
+      /** The key claim to release in the same transaction. */
+      release?: { key: string; runId: string };
     },
   ): void {
     this.write(() => {
+      if (r.release) this.stmts.releaseKey.run(r.release.key, r.release.runId);
       this.stmts.finishExec.run({ id, status: "succeeded", finishedAt: r.finishedAt, durationMs: r.durationMs, attempts: r.attempts, outputHash: r.outputHash, errorTag: null, errorText: null, cacheKey: r.cacheKey });
       for (const o of r.outputs) {
         this.stmts.insertOutput.run(id, o.name, o.path ?? null, o.hash, o.size);
@@ -354,6 +362,21 @@ export class LineageStore {
         return undefined;
       }
       return holder;
+    });
+  }
+
+  /**
+   * Claims `key` and, when that succeeds, inserts the task's `running` execution row — one
+   * transaction instead of two. Returns the holder when another live process has the key.
+   */
+  claimAndStart(key: string, runId: string, s: StartExecution, checkCache: boolean): { entry: CacheEntry } | { holder: KeyHolder } | { executionId: number } {
+    return this.write(() => {
+      // Inside the write lock: a run that committed this key before we got here is seen for sure.
+      const entry = checkCache ? this.lookupCache(key) : undefined;
+      if (entry) return { entry };
+      const holder = this.claimKey(key, runId);
+      if (holder) return { holder };
+      return { executionId: this.insertExecution(s, "running", {}) };
     });
   }
 

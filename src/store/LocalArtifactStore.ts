@@ -8,7 +8,6 @@ import {
 } from "node:fs";
 import { open } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { hashBytes, type ContentHash } from "../hashing/ContentHash.js";
 import { canonicalJson } from "../hashing/CanonicalJson.js";
 import { ObjectCorruptError, type ArtifactStore, type OutputTree } from "./ArtifactStore.js";
@@ -42,9 +41,11 @@ export class LocalArtifactStore implements ArtifactStore {
     this.dirsMade.add(d);
   }
 
+  private seq = 0;
+  /** Unique among processes (pid) and within this one (sequence): no randomness needed. */
   private tmpPath(): string {
     this.ensureDir(this.tmpDir);
-    return join(this.tmpDir, `obj-${process.pid}-${randomBytes(6).toString("hex")}`);
+    return join(this.tmpDir, `obj-${process.pid}-${Date.now().toString(36)}-${this.seq++}`);
   }
 
   putBytes(bytes: Uint8Array): ContentHash {
