@@ -3,11 +3,12 @@
  * run as a child process (vitest's module loader cannot host the engine's own TypeScript loader).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterEach } from "vitest";
 import type { RunEvent } from "../../src/events/RunEvent.js";
 
 /** The repository under test (dist/ must be built: `npm test` builds first). */
@@ -62,6 +63,39 @@ const parseEvents = (stdout: string): RunEvent[] =>
       }
     });
 
+/** CLI processes started by this test file that have not exited yet. */
+const live = new Set<ChildProcess>();
+/** Project directories made by this test file. */
+const projectDirs: string[] = [];
+
+/**
+ * After each test, ends what a failed test left behind: its CLI processes, and every process
+ * still working in one of its projects (commands of a killed engine, gated tasks never released).
+ * Only processes this test file started qualify: they run in its own temp directories.
+ */
+export const endLeftoverProcesses = (): void => {
+  for (const child of live) child.kill("SIGKILL");
+  live.clear();
+  if (projectDirs.length === 0) return;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let cwd: string;
+    try {
+      cwd = readlinkSync(`/proc/${entry}/cwd`);
+    } catch {
+      continue;
+    }
+    if (projectDirs.some((d) => cwd === d || cwd.startsWith(`${d}/`))) {
+      try {
+        process.kill(Number(entry), "SIGKILL");
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+  }
+};
+afterEach(endLeftoverProcesses);
+
 /** Starts `cairn <args>` in `cwd` without waiting for it. */
 export const startCairn = (cwd: string, args: ReadonlyArray<string>, options: CliOptions = {}): RunningCli => {
   const env: Record<string, string> = {};
@@ -70,6 +104,8 @@ export const startCairn = (cwd: string, args: ReadonlyArray<string>, options: Cl
   delete env.CAIRN_STORE;
   const ids = { ...(options.uid !== undefined ? { uid: options.uid } : {}), ...(options.gid !== undefined ? { gid: options.gid } : {}) };
   const child = spawn(process.execPath, [CAIRN_BIN, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"], ...ids });
+  live.add(child);
+  child.on("exit", () => live.delete(child));
   let stdout = "";
   let stderr = "";
   child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -113,6 +149,7 @@ export interface Project {
 /** Creates a project in a fresh temp directory with `files` written into it. */
 export const makeProject = async (files: Readonly<Record<string, string>> = {}): Promise<Project> => {
   const dir = await mkdtemp(join(tmpdir(), "cairn-engine-"));
+  projectDirs.push(dir);
   await mkdir(join(dir, "node_modules"), { recursive: true });
   await symlink(REPO, join(dir, "node_modules/cairn"), "dir");
   const write = async (fs: Readonly<Record<string, string>>) => {
