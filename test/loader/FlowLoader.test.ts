@@ -2,7 +2,7 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, fromSnapshot, loadOnce, makeProject, removeProjects, runSteps } from "./childLoader.js";
+import { assertBuilt, fromSnapshot, loadOnce, makeProject, removeProjects, runSteps, writeFiles } from "./childLoader.js";
 
 beforeAll(assertBuilt);
 afterAll(removeProjects);
@@ -97,6 +97,20 @@ describe("loadFlowModule", () => {
     expect(a!.modules).toHaveLength(3);
     expect(b!.flowName).toBe("other");
     expect(b!.modules!.map((m) => m.path)).toEqual([join(dir, "flows/other.ts")]);
+  });
+
+  it("keeps each of several concurrent loads' outcome and errors apart", async () => {
+    const dir = await churnProject();
+    await writeFiles(dir, {
+      "flows/broken.ts": `import { flow } from "cairn";\nimport { nope } from "./lib/missing";\nexport default flow("broken", { description: nope });\n`,
+      "flows/other.ts": `import { flow } from "cairn";\nexport default flow("other", {});\n`,
+    });
+    const [r] = await runSteps(dir, [{ concurrent: ["flows/churn.ts", "flows/broken.ts", "flows/other.ts"] }]);
+    expect(r!.concurrent).toEqual([
+      { flowName: "churn" },
+      { tag: "FlowImportError", file: join(dir, "flows/broken.ts") },
+      { flowName: "other" },
+    ]);
   });
 
   it("treats plain .js helper modules as local modules without transpiling them", async () => {

@@ -57,7 +57,9 @@ export type Step =
   /** Load a flow (relative to the project); `call` names exported functions to call and report. */
   | { readonly load: string; readonly generation?: number; readonly call?: ReadonlyArray<string> }
   /** Overwrite files between loads (watch mode: edits while the process lives). */
-  | { readonly write: Record<string, string> };
+  | { readonly write: Record<string, string> }
+  /** Start several loads at once without awaiting in between; reports `{ ok, flowName | tag }` each. */
+  | { readonly concurrent: ReadonlyArray<string> };
 
 export interface LoadReport {
   readonly ok: boolean;
@@ -70,6 +72,8 @@ export interface LoadReport {
   readonly closures?: Record<string, { key: string; hash: string; bindings: unknown[]; modules: Array<{ path: string; hash: string }>; packages: Array<{ name: string; version: string }> }>;
   /** Whether the flow module's `sameFlowFn` export is the same function as in the previous load. */
   readonly samePackageInstance?: boolean;
+  /** For a `concurrent` step: each load's flow name, or its error tag and file. */
+  readonly concurrent?: Array<{ flowName?: string; tag?: string; file?: string }>;
   readonly error?: { tag: string; name: string; message: string; stack: string; fields: Record<string, unknown> };
 }
 
@@ -85,6 +89,11 @@ const depsOf = (t) => { const d = t.spec.deps; return (typeof d === "function" ?
 for (const step of steps) {
   if (step.write) {
     for (const [rel, content] of Object.entries(step.write)) { mkdirSync(dirname(rel), { recursive: true }); writeFileSync(rel, content); }
+    continue;
+  }
+  if (step.concurrent) {
+    const settled = await Promise.allSettled(step.concurrent.map((f) => loadFlowModule(f, { cacheDir })));
+    out.push({ ok: true, concurrent: settled.map((r) => (r.status === "fulfilled" ? { flowName: r.value.flow.name } : { tag: r.reason?._tag, file: r.reason?.file })) });
     continue;
   }
   try {
