@@ -89,6 +89,8 @@ export const openRun = async (options: RunOptions, bus: EventBus): Promise<Opene
     // Executors: prepare once each (e.g. remove containers of crashed runs), fingerprint per task.
     const executors = new Map<string, ExecutorPlugin>();
     const executorPrints = new Map<string, unknown>();
+    // Executor output while fingerprinting (e.g. an image build) is shown once RunStarted is out.
+    const preLogs: { task: string; line: string; at: number }[] = [];
     const prepared = new Set<ExecutorPlugin>();
     for (const name of graph.order) {
       const t = graph.tasks.get(name)!;
@@ -102,7 +104,7 @@ export const openRun = async (options: RunOptions, bus: EventBus): Promise<Opene
       executorPrints.set(
         name,
         ex.fingerprint
-          ? { name: ex.name, ...((await ex.fingerprint({ flow: graph.flow.name, task: name, flowDir, resources: t.spec.resources ?? {}, log: (line) => bus.publish({ type: "TaskLogged", runId, task: name, at: Date.now(), stream: "log", line }) })) as object) }
+          ? { name: ex.name, ...((await ex.fingerprint({ flow: graph.flow.name, task: name, flowDir, resources: t.spec.resources ?? {}, log: (line) => preLogs.push({ task: name, line, at: Date.now() }) })) as object) }
           : { name: ex.name },
       );
     }
@@ -119,6 +121,7 @@ export const openRun = async (options: RunOptions, bus: EventBus): Promise<Opene
       runId, flowName: graph.flow.name, flowFile, flowDir, paths, graph, lineage, store, hasher, bus, options, statics, executors,
       outputs: new Map<string, TaskOutput>(), resolved: new Map(), executionIds: new Map(),
       durability: new Durability(store, lineage),
+      preLogs,
     };
     const watchedFiles = [...new Set([...loaded.graph.modules.keys(), ...[...statics.values()].flatMap((s) => s.inputs.flatMap((i) => i.files.map((f) => f.abs)))])];
     return { cx, watchedFiles, close };
@@ -184,6 +187,7 @@ const realRun = async (cx: RunContext, watchedFiles: string[]): Promise<RunSumma
     tasks: graph.order.map((n) => ({ name: n, kind: graph.tasks.get(n)!.kind, deps: (graph.deps.get(n) ?? []).map((d) => d.task) })),
     ...(cx.options.watch ? { watch: cx.options.watch } : {}),
   });
+  for (const l of cx.preLogs) bus.publish({ type: "TaskLogged", runId: cx.runId, task: l.task, at: l.at, stream: "log", line: l.line });
   const counts = { executed: 0, cached: 0, failed: 0, cancelled: 0, skipped: 0 };
   // Fast path: restore everything whose deps are already known, in topological order.
   const cache = bulkCache(cx);

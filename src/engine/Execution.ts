@@ -90,7 +90,7 @@ export const executeRemaining = async (
           const claim = await claimOrRestore(cx, name, r.key, {
             runId, flow: cx.flowName, task: name, kind: t.kind, cacheKey: r.key, fingerprint: r.fingerprint, ingredients: r.ingredients,
             reason: r.reason, startedAt: started.get(name) ?? Date.now(), logPath: taskLog(cx, name).file,
-          }, signal);
+          }, signal, r.reason.kind !== "forced" && r.reason.kind !== "no-cache" && r.reason.kind !== "heal");
           if ("restored" in claim) {
             const other = claim.restored;
             cx.outputs.set(name, other);

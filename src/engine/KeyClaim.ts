@@ -26,9 +26,11 @@ export const claimOrRestore = async (
   key: string,
   row: StartExecution,
   signal: AbortSignal,
+  /** false when the task must execute regardless (forced, cache: false, healing). */
+  useCache: boolean,
 ): Promise<{ restored: TaskOutput } | { executionId: number }> => {
   let announced = false;
-  let checkCache = true;
+  let checkCache = useCache;
   for (;;) {
     const r = cx.lineage.claimAndStart(key, cx.runId, row, checkCache);
     if ("executionId" in r) return r;

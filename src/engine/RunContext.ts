@@ -72,6 +72,8 @@ export interface RunContext {
   readonly resolved: Map<string, Resolved>;
   /** Batches fsyncs of new objects ahead of the WAL checkpoint that makes their rows durable. */
   readonly durability: import("./Durability.js").Durability;
+  /** Lines executors logged while the run was being planned, published after RunStarted. */
+  readonly preLogs: ReadonlyArray<{ readonly task: string; readonly line: string; readonly at: number }>;
   /** Execution row ids of tasks that started running in this run. */
   readonly executionIds: Map<string, number>;
 }

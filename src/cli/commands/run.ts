@@ -27,7 +27,9 @@ export const parsePools = (specs: ReadonlyArray<string> | undefined): Record<str
 export const runOptionsFrom = (flow: string, tasks: string[], opts: Record<string, unknown>, store: string | undefined): RunOptions => {
   const concurrency = opts.concurrency === undefined ? defaultConcurrency() : Number(opts.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a whole number ≥ 1, got "${String(opts.concurrency)}"`);
-  const forceList = (opts.force as (string | boolean)[] | undefined) ?? [];
+  // commander gives `true` for a bare --force and the collected names for --force <task>.
+  const rawForce = opts.force as true | (string | boolean)[] | undefined;
+  const forceList = rawForce === undefined ? [] : rawForce === true ? [true] : rawForce;
   const force = forceList.length === 0 ? false : forceList.some((f) => f === true) ? true : new Set(forceList as string[]);
   return {
     flowFile: flow, targets: tasks, force, keepGoing: Boolean(opts.keepGoing), concurrency,
