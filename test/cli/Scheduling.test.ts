@@ -122,7 +122,7 @@ export default flow("hang", { tasks: [hang] });
 `,
     });
     const run = p.start(["run", "flow.ts", "--json"]);
-    const r = await Promise.race([run.result, new Promise<undefined>((resolve) => setTimeout(resolve, 20_000))]);
+    const r = await Promise.race([run.result, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 20_000))]);
     expect(r, "the run did not finish").toBeDefined();
     expect(r!.code).toBe(1);
     expect(finished(r!)).toMatchObject({ status: "failed", failed: 1 });

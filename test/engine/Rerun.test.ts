@@ -21,10 +21,7 @@ export default flow("chain", { tasks: [b, c] });
 `;
 
 describe("--force", () => {
-  // Engine bug: `--force` without a task name crashes with an internal error (exit 70,
-  // "forceList.some is not a function"): commander passes `true`, not a list, for an optional
-  // option value given without one, and cli/commands/run.ts runOptionsFrom assumes an array.
-  it.fails("executes every task with --force", async () => {
+  it("executes every task with --force", async () => {
     const p = await makeProject({ "flow.ts": CHAIN });
     ok(await p.run());
     const all = ok(await p.run(["--force"]));
@@ -32,10 +29,7 @@ describe("--force", () => {
     expect(all.events.find((e) => e.type === "TaskQueued")).toMatchObject({ reason: { kind: "forced" } });
   });
 
-  // Engine bug: a forced task is queued with reason "forced" and then restored from the cache
-  // anyway (TaskCached): engine/KeyClaim.ts waitForKey, after claiming the key, looks the key up
-  // in the cache and returns the entry without regard to --force (or cache: false).
-  it.fails("executes only the named task with --force <task> and restores the rest", async () => {
+  it("executes only the named task with --force <task> and restores the rest", async () => {
     const p = await makeProject({ "flow.ts": CHAIN });
     ok(await p.run());
     const one = ok(await p.run(["--force", "a"]));
