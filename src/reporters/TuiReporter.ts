@@ -1,28 +1,25 @@
 /**
- * The glue that runs the Ink terminal UI: folds every RunEvent into a RunState as it arrives and
- * re-renders the App on a timer (≤12 fps), never per event. Loaded lazily by the CLI (Ink + React
- * cost ≈400 ms of start-up), so only this file and src/tui/ import them.
+ * The terminal UI reporter. It forks the TUI host (src/tui/host.ts), which owns the terminal and
+ * runs Ink, and forwards it the run's events in batches. The CLI process itself never loads Ink or
+ * React: their start-up, memory and per-frame work stay off the event loop that runs the tasks.
  */
-// Must stay the first import: it makes react and ink, imported next, load React's production build.
-import { restoreNodeEnv } from "../tui/productionReact.js";
-import { createElement } from "react";
-import { render, type Instance } from "ink";
+import { fork, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { format } from "node:util";
 import type { EventBus } from "../events/EventBus.js";
+import type { RunEvent } from "../events/RunEvent.js";
 import * as RunState from "../events/RunState.js";
-import { App } from "../tui/App.js";
+import type { FromHost, ToHost } from "../tui/HostProtocol.js";
 
-restoreNodeEnv();
-
-/** Share of the main thread the UI aims to spend drawing (the run's own work comes first). */
-export const FRAME_BUDGET = 0.05;
-/** Slowest redraw pace, however expensive frames get: a UI slower than 4 fps looks stuck. */
-const MAX_FRAME_INTERVAL_MS = 250;
+/** Events are sent at most this often: one IPC message per burst, well under a frame (83 ms). */
+const BATCH_MS = 20;
 
 export interface TuiReporterOptions {
   readonly bus: EventBus;
-  /** Where the UI draws (default process.stdout); should be a TTY. */
+  /** The terminal the UI draws on (default process.stdout); handed to the host by file descriptor. */
   readonly stdout?: NodeJS.WriteStream;
-  /** Where keys come from (default process.stdin); without raw mode the UI shows but takes no keys. */
+  /** Where keys come from (default process.stdin); without a TTY the UI shows but takes no keys. */
   readonly stdin?: NodeJS.ReadStream;
   /** `q` was pressed. */
   readonly onQuit: () => void;
@@ -33,24 +30,34 @@ export interface TuiReporterOptions {
    * process, so interruption takes the same path (and exit code 130) as without the TUI.
    */
   readonly onInterrupt?: () => void;
-  /** Most frames per second of the re-render timer (default 12; keys re-render at once regardless). */
+  /** Most frames per second (default 12). */
   readonly fps?: number;
   /** Colours on or off (default: off when NO_COLOR is set). */
   readonly colors?: boolean;
   /** Log lines kept per task (default 100). */
   readonly logCapacity?: number;
-  /** The clock (tests pass a fixed one). */
-  readonly now?: () => number;
+  /** The host script (default: the compiled src/tui/host.js beside this module's folder). */
+  readonly hostPath?: string;
 }
 
 export interface TuiReporter {
   /** Shows what the watch loop knows; drawn with the next frame. */
   setWatchStatus(status: RunState.WatchStatus): void;
-  /** The state as folded so far (read-only; for tests and the CLI's exit code). */
+  /** The state as folded so far on this side (the host folds its own copy). */
   readonly state: RunState.RunState;
-  /** Draws the final frame (summary and failures stay on screen), unmounts, stops listening. */
+  /** Sends what is left, has the host draw its final frame (failures stay on screen), waits for it. */
   stop(): Promise<void>;
 }
+
+const defaultHost = (): string => fileURLToPath(new URL("../tui/host.js", import.meta.url));
+
+/** File descriptor of a stream, for the host to inherit: a terminal cannot be sent as an object. */
+const fdOf = (stream: NodeJS.WriteStream | NodeJS.ReadStream, fallback: number): number => {
+  const fd = (stream as { fd?: unknown }).fd;
+  return typeof fd === "number" ? fd : fallback;
+};
+
+const CONSOLE_METHODS = [["log", "stdout"], ["info", "stdout"], ["debug", "stdout"], ["warn", "stderr"], ["error", "stderr"]] as const;
 
 /**
  * Starts the terminal UI on `bus`.
@@ -62,70 +69,81 @@ export interface TuiReporter {
  * await tui.stop();
  */
 export const startTuiReporter = (options: TuiReporterOptions): TuiReporter => {
-  const fps = options.fps ?? 12;
-  const now = options.now ?? Date.now;
+  const hostPath = options.hostPath ?? defaultHost();
+  if (!existsSync(hostPath)) {
+    throw new Error(`The terminal UI host ${hostPath} is missing: cairn runs from its build (npm run build), or use --ui plain.`);
+  }
   const onInterrupt = options.onInterrupt ?? (() => process.kill(process.pid, "SIGINT"));
+  const child: ChildProcess = fork(hostPath, [], {
+    stdio: [fdOf(options.stdin ?? process.stdin, 0), fdOf(options.stdout ?? process.stdout, 1), "inherit", "ipc"],
+    // Not the CLI's own flags (--inspect, --cpu-prof, loaders): the host is plain compiled JS.
+    execArgv: [],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // A send to a host that just died fails with EPIPE; the exit handler below already says so.
+  child.on("error", () => {});
+  let stopping = false;
+  child.once("exit", (code, signal) => {
+    if (!stopping) process.stderr.write(`cairn: the terminal UI stopped (${signal ?? `exit code ${code}`}); the run goes on.\n`);
+  });
+  const post = (m: ToHost): void => {
+    if (child.connected) child.send(m);
+  };
+  child.on("message", (raw) => {
+    const m = raw as FromHost;
+    if (m.t === "quit") options.onQuit();
+    else if (m.t === "rerun") options.onForceRerun?.(m.task);
+    else if (m.t === "interrupt") onInterrupt();
+  });
+  post({
+    t: "init",
+    init: { fps: options.fps, colors: options.colors, logCapacity: options.logCapacity, canRerun: options.onForceRerun !== undefined },
+  });
+
   let state = RunState.initialRunState({ logCapacity: options.logCapacity ?? 100 });
-  // Every event is folded synchronously, so none is dropped however fast they come.
+  let pending: RunEvent[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (pending.length === 0) return;
+    post({ t: "events", events: pending });
+    pending = [];
+  };
+  // Every event is kept (folded here, queued for the host): none is dropped however fast they come.
   const unsubscribe = options.bus.subscribe((event) => {
     state = RunState.reduce(state, event);
-  });
-
-  const frame = (final: boolean) =>
-    createElement(App, {
-      state, version: state.version, now: now(), final, onQuit: options.onQuit,
-      onForceRerun: options.onForceRerun, onInterrupt, colors: options.colors,
-    });
-
-  const instance: Instance = render(frame(false), {
-    stdout: options.stdout ?? process.stdout,
-    stdin: options.stdin ?? process.stdin,
-    exitOnCtrlC: false,
-    // Our timer paces frames; Ink's own throttle only has to keep key repeats in check.
-    maxFps: 60,
-  });
-
-  let drawnVersion = state.version;
-  // The clock moves the picture only while a run is going (spinner, elapsed times); an idle watch
-  // session between runs redraws nothing until an event or a watch update arrives.
-  const clockMatters = () => state.startedAt !== null && state.finished === null;
-  // Ink re-lays out and re-composites the whole screen every frame (≈2–5 ms at 80×24, several
-  // times that on a 200×60 terminal), so the frame rate drops when frames get expensive: the UI
-  // takes about FRAME_BUDGET of the thread the run itself needs, but never below 4 fps.
-  const minInterval = 1_000 / fps;
-  let frameMs = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const tick = () => {
-    if (state.version !== drawnVersion || clockMatters()) {
-      drawnVersion = state.version;
-      // CPU time, not wall time: on a busy machine the wall clock would mostly measure the neighbours.
-      const before = process.cpuUsage();
-      instance.rerender(frame(false));
-      const used = process.cpuUsage(before);
-      const spent = (used.user + used.system) / 1_000;
-      frameMs = frameMs === 0 ? spent : frameMs * 0.8 + spent * 0.2;
+    pending.push(event);
+    if (timer === undefined) {
+      timer = setTimeout(flush, BATCH_MS);
+      timer.unref();
     }
-    timer = setTimeout(tick, Math.min(MAX_FRAME_INTERVAL_MS, Math.max(minInterval, frameMs / FRAME_BUDGET)));
-    timer.unref();
-  };
-  timer = setTimeout(tick, minInterval);
-  timer.unref();
+  });
+
+  // console.* in this process (say a function task's console.log) would write through the host's
+  // frame; routed to the host, Ink prints it above the UI instead.
+  const originals = CONSOLE_METHODS.map(([name]) => [name, console[name]] as const);
+  for (const [name, stream] of CONSOLE_METHODS) {
+    console[name] = (...args: unknown[]) => post({ t: "console", stream, text: format(...args) });
+  }
 
   let stopped: Promise<void> | undefined;
   return {
     setWatchStatus(status) {
       state = RunState.withWatchStatus(state, status);
+      post({ t: "watch", status });
     },
     get state() {
       return state;
     },
     stop() {
       stopped ??= (async () => {
-        clearTimeout(timer);
+        stopping = true;
         unsubscribe();
-        instance.rerender(frame(true));
-        instance.unmount();
-        await instance.waitUntilExit();
+        clearTimeout(timer);
+        flush();
+        for (const [name, original] of originals) console[name] = original;
+        post({ t: "stop" });
+        await exited;
       })();
       return stopped;
     },

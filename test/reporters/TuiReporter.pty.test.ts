@@ -1,16 +1,18 @@
-// The TUI in a real pseudo-terminal (tmux): raw-mode keys, resize, NO_COLOR, the frame left
-// behind on exit, and exit codes. The fixture is bundled with esbuild because node cannot run .ts.
+// The TUI in a real pseudo-terminal (tmux): the reporter forks the Ink host, which takes raw-mode
+// keys, resizes, honours NO_COLOR and leaves its last frame behind; exit codes come out right.
+// The fixture and the host are bundled with esbuild because node cannot run .ts.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { build } from "esbuild";
+import { build, type BuildOptions } from "esbuild";
 import { hasColourCodes } from "../tui/terminal.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 // Inside the project so that the bundle resolves ink and react from its node_modules.
 const dir = fs.mkdtempSync(path.join(root, "node_modules/.cache/cairn-tui-pty-"));
-const entry = path.join(dir, "tuiDemo.mjs");
+// The same layout as dist/src: the reporter finds its host at ../tui/host.js.
+const entry = path.join(dir, "reporters", "tuiDemo.mjs");
 const socket = `cairn-tui-test-${process.pid}`;
 
 const tmux = (...args: string[]): string => execFileSync("tmux", ["-L", socket, "-f", "/dev/null", ...args], { encoding: "utf8" });
@@ -38,10 +40,9 @@ const start = (env = ""): string => {
 };
 
 beforeAll(async () => {
-  await build({
-    entryPoints: [path.join(root, "test/reporters/fixtures/tuiDemo.ts")],
-    bundle: true, platform: "node", format: "esm", outfile: entry, external: ["ink", "react"], logLevel: "silent",
-  });
+  const common: BuildOptions = { bundle: true, platform: "node", format: "esm", external: ["ink", "react"], logLevel: "silent" };
+  await build({ ...common, entryPoints: [path.join(root, "test/reporters/fixtures/tuiDemo.ts")], outfile: entry });
+  await build({ ...common, entryPoints: [path.join(root, "src/tui/host.ts")], outfile: path.join(dir, "tui", "host.js") });
 });
 afterAll(() => {
   try {
