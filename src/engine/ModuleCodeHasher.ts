@@ -4,7 +4,7 @@
  * did not change never parses them (acorn is not even loaded).
  */
 import type { ModuleGraph } from "../loader/ModuleGraph.js";
-import { codeClosure } from "../hashing/CodeClosure.js";
+import { codeClosure, codeClosureKey } from "../hashing/CodeClosure.js";
 import { hashString } from "../hashing/ContentHash.js";
 import type { LineageStore } from "../lineage/LineageStore.js";
 import type { CodeHasher, FunctionCode } from "./CodeIngredient.js";
@@ -15,14 +15,13 @@ export interface PersistentCodeHasher extends CodeHasher {
 }
 
 export const moduleCodeHasher = (graph: ModuleGraph, lineage: LineageStore): PersistentCodeHasher => {
-  // Any change to any local module changes this signature, and with it every cache key below.
-  const signature = hashString([...graph.modules.values()].map((m) => `${m.path}\0${m.sourceHash}`).sort().join("\n"));
   const memo = new Map<string, FunctionCode>();
   const fresh: [string, string][] = [];
   return {
     functionCode(fn) {
-      const source = Function.prototype.toString.call(fn);
-      const key = hashString(`closure:1\0${signature}\0${source}`);
+      // Covers the function's source, every local module's source and the installed versions of
+      // the packages they import: any change recomputes the closure (which may still hash the same).
+      const key = hashString(`closure:2\0${codeClosureKey(graph, fn as (...args: never[]) => unknown)}`);
       const hit = memo.get(key);
       if (hit) return hit;
       const stored = lineage.getCode(key);
