@@ -116,6 +116,22 @@ describe("--json events", () => {
   });
 });
 
+describe("plain output", () => {
+  it("prints one line per task start and finish, marks cache hits, and ends with a summary", async () => {
+    const p = await makeProject({ "flow.ts": FLOW, "data/rows.csv": "a\nb\n" });
+    const first = await p.cairn(["run", "flow.ts", "--ui", "plain"]);
+    expect(first.code, describeResult(first)).toBe(0);
+    for (const t of ["extract", "train", "stats", "report"]) expect(first.stdout).toMatch(new RegExp(`^.*\\b${t}\\b.*$`, "m"));
+    expect(first.stdout.trim().split("\n").at(-1)).toMatch(/succeeded: 4 executed, 0 cached, 0 failed, 0 cancelled in \d+/);
+    const second = await p.cairn(["run", "flow.ts", "--ui", "plain"]);
+    expect(second.stdout).toMatch(/extract.*cached/);
+    expect(second.stdout.trim().split("\n").at(-1)).toMatch(/succeeded: 0 executed, 4 cached/);
+    // Not a TTY here, so plain is also the default.
+    const byDefault = await p.cairn(["run", "flow.ts"]);
+    expect(byDefault.stdout.trim().split("\n").at(-1)).toMatch(/succeeded: 0 executed, 4 cached/);
+  });
+});
+
 describe("explain", () => {
   it("names the changed ingredient and the file that changed, with old and new hashes", async () => {
     const p = await makeProject({ "flow.ts": FLOW, "data/rows.csv": "a\nb\n" });

@@ -2,7 +2,8 @@
  * Rerun rules through the real CLI: --force (all or one task), retries of a flaky task, failed
  * tasks running again, glob and dir inputs, and outputs passed between function and command tasks.
  */
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { objectPath, taskObjects } from "../helpers/StoreInspect.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, cached, describeResult, executed, finished, makeProject, type CliResult } from "../helpers/CliRig.js";
 
@@ -145,6 +146,37 @@ export default flow("files", { tasks: [check] });
     const show = await p.cairn(["show", finished(r).runId, "--json"]);
     expect(show.code, describeResult(show)).toBe(0);
     expect(show.stdout).toContain("model.txt");
+  });
+});
+
+describe("a function task's directories", () => {
+  it("gives each attempt an empty outDir and a scratch tmpDir that is gone after the task", async () => {
+    const p = await makeProject({
+      "flow.ts": `import { task, flow } from "cairn";
+import { readdirSync, writeFileSync } from "node:fs";
+const scratch = task("scratch", { cache: false, run: (_, ctx) => {
+  const before = readdirSync(ctx.outDir).length;
+  writeFileSync(ctx.tmpDir + "/big.tmp", "scratch");
+  writeFileSync(ctx.outDir + "/kept.txt", "kept");
+  return { before, tmpDir: ctx.tmpDir, outDir: ctx.outDir, attempt: ctx.attempt };
+} });
+export default flow("dirs", { tasks: [scratch] });
+`,
+    });
+    for (let i = 0; i < 2; i++) {
+      const r = ok(await p.run());
+      const runId = finished(r).runId;
+      const show = await p.cairn(["show", runId, "--json"]);
+      expect(show.stdout).toContain("kept.txt");
+    }
+    // The value of the latest execution (cache: false, so both runs executed).
+    const value = JSON.parse(readFileSync(objectPath(p.dir, taskObjects(p.dir, "scratch").value!), "utf8")) as {
+      before: number; tmpDir: string; outDir: string; attempt: number;
+    };
+    expect(value.before).toBe(0);
+    expect(value.attempt).toBe(1);
+    expect(existsSync(value.tmpDir)).toBe(false);
+    expect(existsSync(value.outDir)).toBe(false);
   });
 });
 
