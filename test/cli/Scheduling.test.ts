@@ -199,6 +199,12 @@ describe("Ctrl-C", () => {
     expect(row.status).toBe("cancelled");
     const exec = withDb(p.dir, (db) => db.prepare(`SELECT status FROM executions WHERE run_id = ? AND task = 'cmdtask'`).get(runId)) as { status: string };
     expect(exec.status).toBe("cancelled");
+    // Nothing finished is lost: the next run restores "first" and executes only what was cancelled.
+    writeFileSync(m.release("never"), "");
+    const again = await p.run();
+    expect(again.code, describeResult(again)).toBe(0);
+    expect(tasksWith(again.events, "TaskCached")).toEqual(["first"]);
+    expect(tasksWith(again.events, "TaskSucceeded")).toEqual(["after", "cmdtask"]);
   });
 
   it("on SIGTERM kills a command that ignores SIGTERM and the background process it started", async () => {
