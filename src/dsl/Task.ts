@@ -110,10 +110,14 @@ export interface Task<R = unknown> {
   readonly __output?: R;
 }
 
-/** Captures the caller's file:line so validation errors can point at the definition. */
-const callerLocation = (): string | undefined => {
-  const stack = new Error().stack?.split("\n") ?? [];
-  const frame = stack.slice(3).find((l) => !l.includes("/dsl/") && !l.includes("node:internal"));
+/**
+ * Turns a captured stack into the caller's file:line, so validation errors can point at the
+ * definition. Formatting a stack (with source maps) costs ~20 µs: it is only done when an error
+ * message needs it, from an Error captured (cheaply) at definition time.
+ */
+const callerLocation = (captured: Error): string | undefined => {
+  const stack = captured.stack?.split("\n") ?? [];
+  const frame = stack.slice(2).find((l) => !l.includes("/dsl/") && !l.includes("node:internal"));
   const m = frame ? /\(?((?:file:\/\/)?[^()\s]+:\d+):\d+\)?$/.exec(frame.trim()) : null;
   return m?.[1]?.replace(/^file:\/\//, "").replace(/\?v=\d+/, "");
 };
@@ -143,13 +147,18 @@ export function task(name: string, spec: AnyTaskSpec): Task<unknown> {
   // Structural problems are collected by graph validation, not thrown here, so a flow with
   // several mistakes reports all of them at once.
   const kind = typeof spec?.run === "function" ? "function" : "command";
+  const captured = new Error();
+  let location: string | undefined | null = null;
   return Object.freeze({
     _tag: "Task" as const,
     name,
     kind,
     spec: Object.freeze({ ...spec }),
     inputs: Object.freeze({ ...(spec?.inputs ?? {}) }),
-    definedAt: callerLocation(),
+    get definedAt() {
+      if (location === null) location = callerLocation(captured);
+      return location;
+    },
   });
 }
 

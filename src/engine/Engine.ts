@@ -206,7 +206,7 @@ const realRun = async (cx: RunContext, watchedFiles: string[]): Promise<RunSumma
       if (r.kind === "cached") {
         cx.outputs.set(name, r.output);
         counts.cached++;
-        restored.push({ ...row, status: "cached", cacheKey: r.resolved.key, fingerprint: r.resolved.fingerprint, ingredients: r.resolved.ingredients, reason: null, outputHash: r.entry.outputHash, sourceExecutionId: r.entry.executionId });
+        restored.push({ ...row, status: "cached", cacheKey: r.resolved.key, fingerprint: undefined, ingredients: undefined, reason: null, outputHash: r.entry.outputHash, sourceExecutionId: r.entry.executionId });
         bus.publish({ type: "TaskCached", runId: cx.runId, task: name, at: row.startedAt, key: r.resolved.key, fromRun: r.entry.runId });
       } else if (r.kind === "skipped") {
         counts.skipped++;

@@ -67,7 +67,7 @@ export const executeRemaining = async (
       if (r.kind === "cached") {
         cx.outputs.set(name, r.output);
         counts.cached++;
-        lineage.recordRestored([{ runId, flow: cx.flowName, task: name, kind: graph.tasks.get(name)!.kind, cacheKey: r.resolved.key, fingerprint: r.resolved.fingerprint, ingredients: r.resolved.ingredients, reason: null, startedAt: at, logPath: null, status: "cached", outputHash: r.entry.outputHash, sourceExecutionId: r.entry.executionId }]);
+        lineage.recordRestored([{ runId, flow: cx.flowName, task: name, kind: graph.tasks.get(name)!.kind, cacheKey: r.resolved.key, fingerprint: undefined, ingredients: undefined, reason: null, startedAt: at, logPath: null, status: "cached", outputHash: r.entry.outputHash, sourceExecutionId: r.entry.executionId }]);
         bus.publish({ type: "TaskCached", runId, task: name, at, key: r.resolved.key, fromRun: r.entry.runId });
         return { kind: "cached", output: r.output };
       }

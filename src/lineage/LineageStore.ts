@@ -160,7 +160,14 @@ export class LineageStore {
                    FROM cache_entries c JOIN executions e ON e.id = c.execution_id`),
       dropCache: p(`DELETE FROM cache_entries WHERE cache_key = ?`),
       lastSucceeded: p(`SELECT * FROM executions WHERE flow = ? AND task = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1`),
-      lastKeyed: p(`SELECT * FROM executions WHERE flow = ? AND task = ? AND status IN ('succeeded','cached') ORDER BY id DESC LIMIT 1`),
+      // Cache-hit rows do not repeat the fingerprint (it is the producing execution's, by definition
+      // of a hit): it is read through source_execution_id.
+      lastKeyed: p(`SELECT e.id, e.run_id, e.flow, e.task, e.kind, e.status, e.cache_key,
+                      COALESCE(e.fingerprint, s.fingerprint) AS fingerprint, COALESCE(e.ingredients, s.ingredients) AS ingredients,
+                      e.reason, e.attempts, e.started_at, e.finished_at, e.duration_ms, e.output_hash, e.source_execution_id,
+                      e.error_tag, e.error_text, e.log_path
+                    FROM executions e LEFT JOIN executions s ON s.id = e.source_execution_id
+                    WHERE e.flow = ? AND e.task = ? AND e.status IN ('succeeded','cached') ORDER BY e.id DESC LIMIT 1`),
       claimKey: p(`INSERT OR IGNORE INTO running_keys (cache_key, run_id, host, pid, started_at) VALUES (?, ?, ?, ?, ?)`),
       keyHolder: p(`SELECT run_id AS runId, host, pid, started_at AS startedAt FROM running_keys WHERE cache_key = ?`),
       releaseKey: p(`DELETE FROM running_keys WHERE cache_key = ? AND run_id = ?`),
