@@ -2,7 +2,8 @@
  * The artifact store under damage, through the real CLI: corrupt and deleted objects make their
  * task run again and heal the store; `cairn fsck` reports the damage before and none after.
  */
-import { chmodSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, cached, describeResult, executed, makeProject, type Project } from "../helpers/CliRig.js";
 import { objectPath, taskObjects } from "../helpers/StoreInspect.js";
@@ -35,6 +36,18 @@ const fsck = async (p: Project) => {
   const r = await p.cairn(["fsck", "--json"]);
   return { code: r.code, ...(JSON.parse(r.stdout) as { checked: number; problems: Array<{ kind: string; hash: string }> }) };
 };
+
+describe("stored objects", () => {
+  it("are read-only once written and named by the hash of their bytes", async () => {
+    const p = await project();
+    const dir = p.path(".cairn/objects");
+    const objects = readdirSync(dir).flatMap((d) => readdirSync(join(dir, d)).map((f) => join(dir, d, f)));
+    expect(objects.length).toBeGreaterThan(0);
+    for (const o of objects) expect(statSync(o).mode & 0o222, o).toBe(0);
+    const fsckResult = await fsck(p);
+    expect(fsckResult).toMatchObject({ code: 0, checked: objects.length, problems: [] });
+  });
+});
 
 describe("damaged objects", () => {
   it("reruns a task whose value object is corrupt, and fsck reports that object", async () => {
