@@ -47,6 +47,11 @@ export interface TaskContext<P = Record<string, unknown>> {
   artifact(name: string, path: string): void;
   /** Registers a model version pointing at a value or a file in outDir. */
   registerModel(name: string, valueOrPath: unknown, options?: { metrics?: Record<string, number> }): void;
+  /**
+   * The metrics of a registered model version — by alias (default "production") or number —
+   * or undefined when the model or that alias does not exist (e.g. nothing promoted yet).
+   */
+  modelMetrics(name: string, ref?: string): Readonly<Record<string, number>> | undefined;
 }
 
 /** What a dependency contributes to `run`'s first argument. */

@@ -9,6 +9,18 @@ import type { ModelRegistration } from "./ExecutionRecorder.js";
 import type { RunContext } from "./RunContext.js";
 import { canonicalJson } from "../hashing/CanonicalJson.js";
 import { recordModelRegistrations } from "../tracking/ModelRegistry.js";
+import { showModel } from "../tracking/ModelQueries.js";
+
+/** A registered version's metrics (by alias or number), or undefined when there is none. */
+export const registeredMetrics = (db: Db, model: string, ref: string): Readonly<Record<string, number>> | undefined => {
+  try {
+    return showModel(db, model, ref).versions[0]?.metrics;
+  } catch (e) {
+    // Unknown model, or the alias is held by no version: no baseline (yet).
+    if (typeof (e as { _tag?: unknown })._tag === "string") return undefined;
+    throw e;
+  }
+};
 
 export class ModelRegistrationError extends Error {
   readonly _tag = "ModelRegistrationError";

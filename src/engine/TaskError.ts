@@ -6,7 +6,8 @@
 /** A function task threw. `userStack` keeps only the user's own frames. */
 export class TaskCodeError extends Error {
   readonly _tag = "TaskCodeError";
-  constructor(readonly task: string, readonly causeMessage: string, readonly userStack: string) {
+  /** `causeTag`: the tag of the error the user's code threw, when it threw a tagged one. */
+  constructor(readonly task: string, readonly causeMessage: string, readonly userStack: string, readonly causeTag?: string) {
     super(`task "${task}" threw: ${causeMessage}${userStack ? `\n${userStack}` : ""}`);
   }
 }
@@ -80,5 +81,7 @@ export const userFrames = (e: unknown): string => {
     .join("\n");
 };
 
-export const errorTag = (e: unknown): string => ((e as { _tag?: string })?._tag ?? (e instanceof Error ? e.name : "Error"));
+/** The tag events report: a tagged error thrown by user or plugin code keeps its own tag. */
+export const errorTag = (e: unknown): string =>
+  (e as { causeTag?: string })?.causeTag ?? (e as { _tag?: string })?._tag ?? (e instanceof Error ? e.name : "Error");
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));

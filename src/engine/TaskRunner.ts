@@ -18,7 +18,7 @@ import { CommandExitError, MetricsFileError, TaskOutputError } from "./TaskError
 import type { Resolved, RunContext, TaskOutput } from "./RunContext.js";
 import { makeTaskOutput } from "./TaskOutputs.js";
 import { resolvedFile } from "./ResolvedFile.js";
-import { recordModels } from "./ModelRecording.js";
+import { recordModels, registeredMetrics } from "./ModelRecording.js";
 
 /** Host environment variables every command gets (they never enter the cache key). */
 const PASSTHROUGH_ENV = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TERM", "SHELL", "TMPDIR"];
@@ -119,6 +119,7 @@ export const runAttempt = async (cx: RunContext, task: string, r: Resolved, atte
         task, runId: cx.runId, attempt, params, args, outDir, tmpDir, signal,
         log: (line) => log.write("log", line),
         recorder,
+        modelMetrics: (name, ref) => registeredMetrics(cx.lineage.db, name, ref),
       });
     } else {
       const spec = t.spec as CommandTaskSpec<unknown, unknown, unknown>;

@@ -18,6 +18,7 @@ export interface FunctionRequest {
   readonly signal: AbortSignal;
   readonly log: (line: string) => void;
   readonly recorder: ExecutionRecorder;
+  readonly modelMetrics: (name: string, ref: string) => Readonly<Record<string, number>> | undefined;
 }
 
 const formatLogPart = (p: unknown): string => {
@@ -56,11 +57,13 @@ export const runFunction = async (
     tag: (k, v) => req.recorder.tag(k, v),
     artifact: (name, path) => req.recorder.artifact(name, path),
     registerModel: (name, v, o) => req.recorder.registerModel(name, v, o),
+    modelMetrics: (name, ref = "production") => req.modelMetrics(name, ref),
   };
   try {
     return await run(req.args, ctx);
   } catch (e) {
     if (req.signal.aborted) throw e;
-    throw new TaskCodeError(req.task, e instanceof Error ? e.message : String(e), userFrames(e));
+    const tag = (e as { _tag?: unknown })?._tag;
+    throw new TaskCodeError(req.task, e instanceof Error ? e.message : String(e), userFrames(e), typeof tag === "string" ? tag : undefined);
   }
 };

@@ -1,7 +1,7 @@
 /**
  * `compareToBaseline(name, options)`: a function task that compares an upstream task's metrics
- * with a baseline — given values, or the production model's (read through `baselineFrom`, since
- * the model registry lives outside this plugin) — and fails or warns on degradation.
+ * with a baseline — given values, or the registered production model's (`model`, read from the
+ * registry through the task context) — and fails or warns on degradation.
  */
 import { TaggedError, task, type FunctionTaskSpec, type InputSpec, type Task } from "../../../src/index.js";
 import {
@@ -18,7 +18,9 @@ export interface CompareToBaselineOptions extends CompareOptions {
    * production model's metrics through `baselineFrom`.
    */
   readonly baseline: Readonly<Record<string, number>> | "production";
-  /** Reads the production baseline, e.g. from the model registry. Required with baseline: "production". */
+  /** With baseline: "production": the registered model whose production version is the baseline. */
+  readonly model?: string;
+  /** Reads the baseline some other way (instead of `model`). */
   readonly baselineFrom?: () => Promise<Readonly<Record<string, number>>>;
   /** "fail" (default): a degraded metric fails the task. "warn": logged and reported only. */
   readonly onDegradation?: "fail" | "warn";
@@ -44,11 +46,11 @@ export class ModelDegradedError extends TaggedError("ModelDegradedError")<{
  * const gate = compareToBaseline("gate", { metrics: evaluate, baseline: { accuracy: 0.9, "f1.weighted": 0.88 }, maxDrop: 0.02 });
  */
 export const compareToBaseline = (name: string, options: CompareToBaselineOptions): Task<BaselineReport> => {
-  if (options.baseline === "production" && options.baselineFrom === undefined) {
+  if (options.baseline === "production" && options.baselineFrom === undefined && options.model === undefined) {
     throw new BaselineComparisonError({
       task: name,
       problems: [
-        'baseline: "production" needs baselineFrom: () => Promise<metrics>, a reader of the production model\'s metrics (e.g. from the model registry); or pass the baseline values themselves',
+        'baseline: "production" needs model: "<registered model name>" (its production version\'s metrics are the baseline), or baselineFrom: () => Promise<metrics>; or pass the baseline values themselves',
       ],
     });
   }
@@ -66,7 +68,19 @@ export const compareToBaseline = (name: string, options: CompareToBaselineOption
     // The production baseline changes without any input of this task changing: never reuse a cached verdict.
     ...(options.baseline === "production" ? { cache: false } : {}),
     run: async (args, ctx) => {
-      const baseline = options.baseline === "production" ? await options.baselineFrom!() : options.baseline;
+      let baseline: Readonly<Record<string, number>>;
+      if (options.baseline !== "production") baseline = options.baseline;
+      else if (options.baselineFrom) baseline = await options.baselineFrom();
+      else {
+        const registered = ctx.modelMetrics(options.model!, "production");
+        if (registered === undefined) {
+          throw new BaselineComparisonError({
+            task: name,
+            problems: [`model "${options.model}" has no production version yet: promote one (cairn models promote ${options.model} <version> --to production), or pass baseline values`],
+          });
+        }
+        baseline = registered;
+      }
       const source = options.baseline === "production" ? "production model" : "given values";
       const report = compareMetrics(name, flattenMetrics(args.metrics), baseline, source, options);
       writeJson(ctx.outDir, "report.json", report);

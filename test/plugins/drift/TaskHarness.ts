@@ -16,7 +16,11 @@ export interface Harness {
 }
 
 /** Calls `t.spec.run(args, ctx)`; returns the value (or throws what the task throws) and what it recorded. */
-export const runTask = async <R>(t: Task<R>, args: Record<string, unknown>): Promise<{ value: R; harness: Harness }> => {
+export const runTask = async <R>(
+  t: Task<R>,
+  args: Record<string, unknown>,
+  registry: Readonly<Record<string, Readonly<Record<string, number>>>> = {},
+): Promise<{ value: R; harness: Harness }> => {
   const harness: Harness = { outDir: mkdtempSync(join(tmpdir(), "cairn-drift-out-")), logs: [], metrics: {}, artifacts: {} };
   const ctx: TaskContext<Record<string, unknown>> = {
     taskName: t.name,
@@ -31,6 +35,8 @@ export const runTask = async <R>(t: Task<R>, args: Record<string, unknown>): Pro
     tag: () => {},
     artifact: (name, path) => (harness.artifacts[name] = path),
     registerModel: () => {},
+    // `registry` maps "model@ref" to that version's metrics, standing in for the lineage DB.
+    modelMetrics: (name, ref = "production") => registry[`${name}@${ref}`],
   };
   const run = t.spec.run as (a: Record<string, unknown>, c: TaskContext<Record<string, unknown>>) => Promise<R>;
   const value = await run(args, ctx);

@@ -54,7 +54,7 @@ describe("compareToBaseline", () => {
   });
 
   it("explains that a production baseline needs a reader", () => {
-    expect(() => compareToBaseline("gate", { metrics: evaluate, baseline: "production" })).toThrow(/needs baselineFrom/);
+    expect(() => compareToBaseline("gate", { metrics: evaluate, baseline: "production" })).toThrow(/needs model: /);
   });
 
   it("only warns under onDegradation: warn", async () => {
