@@ -3,7 +3,7 @@
  * run as a child process (vitest's module loader cannot host the engine's own TypeScript loader).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -220,15 +220,6 @@ export const processAlive = (pid: number): boolean => {
 
 /** Whether the tests run as root, for whom permission bits do not stop writes. */
 export const runningAsRoot = (): boolean => typeof process.getuid === "function" && process.getuid() === 0;
-
-/** Size of a file, or -1 when it does not exist. */
-export const sizeOf = (path: string): number => {
-  try {
-    return statSync(path).size;
-  } catch {
-    return -1;
-  }
-};
 
 /**
  * Pids of live processes whose command line mentions `token` (e.g. a project directory that
