@@ -13,6 +13,22 @@ import { runAttempt, taskLog } from "./TaskRunner.js";
 import { errorMessage, errorTag, TaskInterruptedError, TaskInvalidatedError } from "./TaskError.js";
 import { claimOrRestore } from "./KeyClaim.js";
 
+/** How long a finished run waits for attempts that were told to stop. */
+const INFLIGHT_GRACE_MS = 5000;
+
+/** A task claims more units of a pool than `--resources` provides: it could never start. */
+export class PoolCapacityError extends Error {
+  readonly _tag = "PoolCapacityError";
+  readonly exitCode = 2;
+  constructor(readonly flow: string, readonly problems: ReadonlyArray<{ task: string; pool: string; n: number }>, pools: Readonly<Record<string, number>>) {
+    super(
+      problems
+        .map((p) => `flow "${flow}": task "${p.task}" claims ${p.n} ${p.pool} but --resources provides ${pools[p.pool] ?? 0}; raise it (--resources ${p.pool}=${p.n}) or lower the task's resources.${p.pool}`)
+        .join("\n"),
+    );
+  }
+}
+
 type Done = { readonly kind: "executed" | "cached" | "skipped"; readonly output?: TaskOutput };
 
 export const executeRemaining = async (
@@ -29,6 +45,8 @@ export const executeRemaining = async (
     const timeout = t.spec.timeout === undefined ? undefined : parseDuration(t.spec.timeout);
     return { name, deps: (graph.deps.get(name) ?? []).map((d) => d.task).filter((d) => set.has(d)), pools, retry: retryPolicy(t.spec.retry), timeoutMs: typeof timeout === "number" ? timeout : undefined };
   });
+  const impossible = tasks.flatMap((t) => Object.entries(t.pools).filter(([pool, n]) => n > (cx.options.pools[pool] ?? 0)).map(([pool, n]) => ({ task: t.name, pool, n })));
+  if (impossible.length > 0) throw new PoolCapacityError(cx.flowName, impossible, cx.options.pools);
   const started = new Map<string, number>();
   const tails = new Map<string, string[]>();
   const unsubscribe = bus.subscribe((e) => {
@@ -151,8 +169,10 @@ export const executeRemaining = async (
 
   const program = schedule(tasks, hooks, { concurrency: cx.options.concurrency, keepGoing: cx.options.keepGoing, pools: cx.options.pools });
   const exit = await Effect.runPromiseExit(program, cx.options.signal ? { signal: cx.options.signal } : undefined);
-  // Interrupted attempts were told to stop; wait until their processes are really gone.
-  await Promise.allSettled([...inflight]);
+  // Interrupted attempts were told to stop; wait until their processes are really gone. A
+  // function task that ignores its AbortSignal cannot be stopped in-process: after a grace period
+  // the run ends without it (its result, should it ever come, is discarded).
+  await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => setTimeout(r, INFLIGHT_GRACE_MS).unref())]);
   unsubscribe();
   if (Exit.isFailure(exit)) {
     if (Cause.isInterruptedOnly(exit.cause)) return "cancelled";

@@ -5,6 +5,7 @@
  */
 import type { ModuleGraph } from "../loader/ModuleGraph.js";
 import { codeClosure, codeClosureKey } from "../hashing/CodeClosure.js";
+import { normaliseFragment } from "../loader/ModuleAnalysis.js";
 import { hashString } from "../hashing/ContentHash.js";
 import type { LineageStore } from "../lineage/LineageStore.js";
 import type { CodeHasher, FunctionCode } from "./CodeIngredient.js";
@@ -29,8 +30,10 @@ export const moduleCodeHasher = (graph: ModuleGraph, lineage: LineageStore): Per
       if (stored) code = JSON.parse(stored) as FunctionCode;
       else {
         const c = codeClosure(graph, fn as (...args: never[]) => unknown);
+        // The closure hash also covers package versions; those are the separate "dependencies"
+        // ingredient, so the code ingredient is the function's normalised source plus local code only.
         code = {
-          body: c.hash,
+          body: hashString(`body:1\0${normaliseFragment(Function.prototype.toString.call(fn))}`),
           modules: [...c.modules, ...c.bindings.map((b) => ({ path: `${b.module}#${b.name}`, hash: b.hash }))],
           packages: c.packages,
         };

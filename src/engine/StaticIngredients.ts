@@ -74,9 +74,14 @@ export const resolveInputs = (t: Task<unknown>, cx: StaticsContext): ResolvedInp
   return out;
 };
 
-/** Splits a shell command into words, well enough to find the script files it names. */
+/**
+ * Splits a shell command into words, well enough to find the script files it names. Output
+ * redirection targets (`> out.txt`, `>> run.log`, `2>&1`) are dropped first: a file the command
+ * writes is not code, and counting it would change the key on every run.
+ */
 const shellWords = (cmd: string): string[] =>
   cmd
+    .replace(/\d*>>?&?\s*("[^"]*"|'[^']*'|[^\s;|&<>()]+)/g, " ")
     .split(/[\s;|&<>()]+/)
     .map((w) => w.replace(/^['"]|['"]$/g, ""))
     .filter((w) => w.length > 0 && !w.includes("$") && !w.startsWith("-"));

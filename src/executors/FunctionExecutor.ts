@@ -31,6 +31,16 @@ const formatLogPart = (p: unknown): string => {
   }
 };
 
+/** Text for a thrown non-Error value (`throw { code: 3 }` would otherwise read "[object Object]"). */
+const describeThrown = (e: unknown): string => {
+  if (typeof e === "string") return e;
+  try {
+    return `a non-Error value was thrown: ${JSON.stringify(e)}`;
+  } catch {
+    return `a non-Error value was thrown: ${String(e)}`;
+  }
+};
+
 /** Calls the user's function; resolves with its (awaited) return value. */
 export const runFunction = async (
   run: (args: Record<string, unknown>, ctx: TaskContext) => unknown,
@@ -64,6 +74,6 @@ export const runFunction = async (
   } catch (e) {
     if (req.signal.aborted) throw e;
     const tag = (e as { _tag?: unknown })?._tag;
-    throw new TaskCodeError(req.task, e instanceof Error ? e.message : String(e), userFrames(e), typeof tag === "string" ? tag : undefined);
+    throw new TaskCodeError(req.task, e instanceof Error ? e.message : describeThrown(e), userFrames(e), typeof tag === "string" ? tag : undefined);
   }
 };

@@ -4,6 +4,7 @@
  * the child leads its own process group so cancellation kills everything it started.
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import type { CommandRequest, CommandResult, ExecutorPlugin } from "./Executor.js";
 import { LineSplitter } from "./LineSplitter.js";
 
@@ -23,6 +24,10 @@ export const localProcessExecutor: ExecutorPlugin = {
   name: "local",
   run: (req: CommandRequest): Promise<CommandResult> =>
     new Promise((resolve, reject) => {
+      if (!existsSync(req.cwd)) {
+        reject(new CommandSpawnError(req.task, "the command", `its working directory ${req.cwd} does not exist (check the task's cwd option)`));
+        return;
+      }
       const [file, args] = "shell" in req.command ? ["/bin/sh", ["-c", req.command.shell]] : [req.command.argv[0]!, req.command.argv.slice(1)];
       const child = spawn(file, args as string[], {
         cwd: req.cwd,

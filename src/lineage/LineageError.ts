@@ -32,6 +32,12 @@ export const classifySqliteError = (e: unknown, dbPath: string, busyTimeoutMs: n
   const code = (e as { code?: string })?.code ?? "";
   const msg = e instanceof Error ? e.message : String(e);
   if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") return new LineageLockedError(dbPath, busyTimeoutMs);
+  if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") {
+    return new LineageSchemaError(
+      dbPath,
+      `is damaged or not a SQLite database (${msg}). Move it aside (mv ${dbPath} ${dbPath}.broken) to start a fresh lineage; the objects in the store stay, and tasks rerun once to re-record their keys.`,
+    );
+  }
   if (code === "SQLITE_READONLY" || code === "SQLITE_CANTOPEN" || code === "SQLITE_PERM" || /EACCES|readonly/i.test(msg)) {
     return new StoreNotWritableError(dbPath, msg);
   }

@@ -77,6 +77,7 @@ export const schedule = <O>(tasks: ReadonlyArray<SchedulerTask>, hooks: Schedule
 
     const finish = (name: string, o: Outcome<O>) =>
       Effect.suspend(() => {
+        running.delete(name);
         outcomes.set(name, o);
         return Deferred.succeed(done.get(name)!, o);
       });
@@ -135,7 +136,7 @@ export const schedule = <O>(tasks: ReadonlyArray<SchedulerTask>, hooks: Schedule
               hooks.started?.(t.name);
             }),
             withRetries(t),
-          ).pipe(Effect.ensuring(Effect.sync(() => running.delete(t.name)))),
+          ),
         ).pipe(Effect.either);
         if (result._tag === "Right") return yield* finish(t.name, { status: "done", value: result.right });
         if ((result.left.error as { _tag?: string })?._tag === "TaskInvalidatedError") {
@@ -154,7 +155,9 @@ export const schedule = <O>(tasks: ReadonlyArray<SchedulerTask>, hooks: Schedule
           Effect.sync(() => {
             if (outcomes.has(t.name)) return;
             const reason = failFastBy !== undefined ? "fail-fast" : "interrupted";
-            hooks.cancelled(t.name, reason, running.has(t.name));
+            // `running` is cleared only by `finish`, so an interrupted attempt is still in it here.
+            const wasRunning = running.delete(t.name);
+            hooks.cancelled(t.name, reason, wasRunning);
             outcomes.set(t.name, { status: "cancelled", reason });
           }),
         ),

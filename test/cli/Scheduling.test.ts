@@ -79,11 +79,7 @@ describe("resource pools and concurrency", () => {
 });
 
 describe("resource requests the pools cannot satisfy", () => {
-  // Engine bug: a task claiming more units than its pool holds waits on the pool's semaphore
-  // forever; with nothing else pending, Node's event loop empties and the CLI exits 0 with no
-  // RunFinished and the task never run — a silent false success. It should be rejected up front
-  // (exit 2, naming the task, the pool and the fix).
-  it.fails("rejects a task that claims more of a pool than --resources provides", async () => {
+  it("rejects a task that claims more of a pool than --resources provides", async () => {
     const p = await makeProject({
       "flow.ts": `import { task, flow } from "cairn";
 const big = task("big", { resources: { gpu: 2 }, run: () => 1 });
@@ -110,11 +106,7 @@ describe("failures and timeouts", () => {
     expect(processesMentioning(p.path("m"))).toEqual([]);
   });
 
-  // Engine bug: a timed-out function task that ignores ctx.signal is reported failed ("timed out
-  // … and was stopped") but the run never ends: engine/Execution.ts awaits every in-flight attempt
-  // promise before RunFinished, and this one never settles; a single SIGTERM does not end it either.
-  // The deadline below only bounds a run that never finishes.
-  it.fails("finishes the run after a function task that ignores its signal times out", async () => {
+  it("finishes the run after a function task that ignores its signal times out", async () => {
     const p = await makeProject({
       "flow.ts": `import { task, flow } from "cairn";
 const hang = task("hang", { timeout: "1s", run: () => new Promise(() => { setInterval(() => {}, 1000); }) });

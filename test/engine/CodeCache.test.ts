@@ -159,11 +159,7 @@ export default flow("declared", { tasks: [build] });
 });
 
 describe("files a command writes", () => {
-  // Engine bug: engine/StaticIngredients.ts commandScripts takes every word of the command that
-  // names an existing file as a script, including the target of an output redirect. Once the
-  // command has created run.log, each run appends to it, the "script" changes, and the task
-  // never caches. Redirect targets (after >, >>, 2>) are outputs, not scripts.
-  it.fails("does not treat a file the command appends its output to as a script", async () => {
+  it("does not treat a file the command appends its output to as a script", async () => {
     const p = await makeProject({
       "flow.ts": `import { task, flow } from "cairn";
 const t = task("t", { cmd: "echo ran >> run.log; echo ok > $CAIRN_OUT/o" });
@@ -185,11 +181,7 @@ const plain = task("plain", { run: () => 2 });
 export default flow("pkgs", { tasks: [uses, plain] });
 `;
 
-  // Engine bug: engine/ModuleCodeHasher.ts keys its persisted code_cache by the local modules'
-  // sources and the function source only, not the imported packages' package.json (which
-  // hashing/CodeClosure.ts's codeClosureKey does include, unused). After an upgrade the stored
-  // closure — with the old version — is reused, so the dependencies ingredient never changes.
-  it.fails("reruns the task importing an npm package when its installed version changes, not the others", async () => {
+  it("reruns the task importing an npm package when its installed version changes, not the others", async () => {
     const p = await makeProject({
       "flow.ts": FLOW,
       "node_modules/fake-scaler/package.json": PKG("1.0.0"),

@@ -184,10 +184,7 @@ export default flow("store", { tasks: [b] });
     expect(cached(after)).toEqual(["a"]);
   });
 
-  // Engine bug: lineage/LineageError.ts classifySqliteError does not map SQLITE_NOTADB (or
-  // SQLITE_CORRUPT), so a damaged cairn.db surfaces as "internal error" with an engine stack trace
-  // and exit 70, although cli/ExitCode.ts documents a corrupt DB as a store error (75).
-  it.fails("fails with a clear message and exit code 75 when cairn.db is not a database", async () => {
+  it("fails with a clear message and exit code 75 when cairn.db is not a database", async () => {
     const p = await makeProject({ "flow.ts": FLOW, ".cairn/cairn.db": "SQLite format 3\0 but then garbage, not a database at all\n".repeat(100) });
     const r = await p.run();
     expect(r.code, describeResult(r)).toBe(75);
