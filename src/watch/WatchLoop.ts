@@ -9,6 +9,7 @@
  *     │                   │                          rerun-queued ──run finished──▶ debouncing
  *     └── q / Ctrl-C from any state: abort the run, wait for it, close watchers ──▶ stopped
  */
+import { statSync } from "node:fs";
 import { dirname, resolve, sep } from "node:path";
 import type { FSWatcher } from "chokidar";
 import type { RunOptions } from "../engine/RunContext.js";
@@ -23,6 +24,21 @@ export type WatchState = "idle" | "debouncing" | "running" | "rerun-queued" | "s
 export const DEBOUNCE_MS = 30;
 /** A steady stream of changes still triggers a run at least this often. */
 export const MAX_DEBOUNCE_MS = 500;
+/**
+ * A safety net under the file-system events: every watched file's stat signature is compared this
+ * often. chokidar drops an event now and then (it throttles per file, and skips a change whose
+ * mtime equals the previous one — coarse kernel timestamps make two quick saves look alike).
+ */
+export const POLL_MS = 1000;
+
+const signature = (p: string): string => {
+  try {
+    const st = statSync(p, { bigint: true });
+    return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
+  } catch {
+    return "missing";
+  }
+};
 
 export interface WatchStatus {
   readonly state: WatchState;
@@ -63,6 +79,8 @@ export class WatchLoop {
   private lastChange: { path: string; at: number } | null = null;
   private invalidated: string[] = [];
   private forced = new Set<string>();
+  private readonly sigs = new Map<string, string>();
+  private poller: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: WatchLoopOptions, private readonly storeDir: string) {}
 
@@ -80,7 +98,17 @@ export class WatchLoop {
     this.watcher = chokidar.watch([], { ignoreInitial: true, depth: 0, ignored: (p: string) => ignored(resolve(p), this.storeDir) });
     this.watcher.on("all", (_event, path) => this.onFsEvent(resolve(path)));
     this.addFiles([resolve(this.opts.run.flowFile)]);
+    this.poller = setInterval(() => this.poll(), POLL_MS);
+    this.poller.unref();
     this.startRun([]);
+  }
+
+  /** Catches changes whose file-system event never came (see POLL_MS). */
+  private poll(): void {
+    for (const p of this.files) {
+      const now = signature(p);
+      if (now !== this.sigs.get(p)) this.onFsEvent(p);
+    }
   }
 
   /** Forces a task to execute on the next cycle (TUI key `r`). */
@@ -94,6 +122,7 @@ export class WatchLoop {
     const newDirs: string[] = [];
     for (const p of paths) {
       if (ignored(p, this.storeDir)) continue;
+      if (!this.files.has(p)) this.sigs.set(p, signature(p));
       this.files.add(p);
       const d = dirname(p);
       if (!this.dirs.has(d)) {
@@ -108,6 +137,10 @@ export class WatchLoop {
 
   private onFsEvent(path: string): void {
     if (this.state === "stopped" || !this.files.has(path)) return;
+    const sig = signature(path);
+    // A second event for a change already seen (or an event with no change at all) does nothing.
+    if (sig === this.sigs.get(path) && !this.pending.has(path)) return;
+    this.sigs.set(path, sig);
     this.pending.add(path);
     this.lastChange = { path, at: Date.now() };
     if (this.state === "running" || this.state === "rerun-queued") {
@@ -196,6 +229,7 @@ export class WatchLoop {
   async stop(): Promise<void> {
     this.state = "stopped";
     if (this.timer) clearTimeout(this.timer);
+    if (this.poller) clearInterval(this.poller);
     this.runAbort?.abort(new Error("watch stopped"));
     await this.running;
     await this.watcher?.close();
