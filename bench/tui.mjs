@@ -1,8 +1,9 @@
 // Cost of the terminal UI for large runs: RunState.reduce per event, one redraw of the App (1,000
-// and 5,000 tasks), and a simulated run through the TuiReporter vs no reporter (wall, CPU, frames).
+// and 5,000 tasks), and a simulated run with no UI, Ink on the run's thread, and the forked host.
 // Usage: npm run build && node bench/tui.mjs [tasks=1000] [linesPerTask=20]
 // (CAIRN_DIST=<dir>/ points at another build of the project.)
 import { EventEmitter } from "node:events";
+import * as fs from "node:fs";
 
 const dist = new URL(process.env.CAIRN_DIST ?? "../dist/", import.meta.url);
 
@@ -21,8 +22,10 @@ const spawnCost = async () => {
 await spawnCost(); // warm-up: the first spawns of a process are slower for reasons of their own
 const spawnBefore = await spawnCost();
 
-// The reporter first: it is what makes React load its production build, as in the CLI.
+// The reporter (no Ink in this process) and the in-process UI; InkTui first among the Ink users:
+// it is what makes React load its production build, as in the TUI host.
 const { startTuiReporter } = await import(new URL("src/reporters/TuiReporter.js", dist).href);
+const { startInkTui } = await import(new URL("src/tui/InkTui.js", dist).href);
 const RunState = await import(new URL("src/events/RunState.js", dist).href);
 const { EventBus } = await import(new URL("src/events/EventBus.js", dist).href);
 const { App } = await import(new URL("src/tui/App.js", dist).href);
@@ -109,18 +112,35 @@ const frameCost = (n, columns, rows) => {
   return median(samples.slice(10));
 };
 
+/** The host draws on a real file descriptor: /dev/null, as a stream object with an fd. */
+const devNull = () => {
+  const fd = fs.openSync("/dev/null", "r+");
+  return { fd, columns: 80, rows: 24 };
+};
+
 /**
  * A run whose tasks each take `taskMs` of CPU on the main thread (function tasks run in-process),
- * publishing their events as they go. The TUI starts before the clock: its start-up is measured
- * separately (it happens once, while the flow loads).
+ * publishing their events as they go. `ui`: "none"; "inprocess" (Ink on this thread); "host" (the
+ * reporter as the CLI uses it: Ink in a forked host process). Start-up is measured separately.
  */
-const simulatedRun = async (withTui, taskMs = 2) => {
+const simulatedRun = async (ui, taskMs = 2) => {
   const bus = new EventBus();
   const events = eventsOf(tasks, 1);
   const stdout = new NullTerminal();
   const s0 = performance.now();
-  const tui = withTui ? startTuiReporter({ bus, stdout, stdin: new NullStdin(), onQuit() {}, colors: true }) : null;
+  let tui = null;
+  if (ui === "inprocess") {
+    const ink = startInkTui({ stdout, stdin: new NullStdin(), onQuit() {}, onInterrupt() {}, colors: true, patchConsole: false });
+    bus.subscribe((e) => ink.fold(e));
+    tui = ink;
+  } else if (ui === "host") {
+    const term = devNull();
+    tui = startTuiReporter({ bus, stdout: term, stdin: term, onQuit() {}, onInterrupt() {}, colors: true });
+  }
   const startupMs = performance.now() - s0;
+  // The host boots (node, Ink, React: ≈0.5 s of its own CPU) while the CLI loads the flow; give it
+  // that time here too, so the run below measures the steady state.
+  if (ui === "host") await new Promise((r) => setTimeout(r, 1_500));
   let seen = 0;
   bus.subscribe(() => seen++);
   const t = performance.now();
@@ -142,10 +162,10 @@ const simulatedRun = async (withTui, taskMs = 2) => {
 const fmt = (x) => x.toFixed(2);
 {
   const bus = new EventBus();
-  const tui = startTuiReporter({ bus, stdout: new NullTerminal(), stdin: new NullStdin(), onQuit() {} });
+  const tui = startInkTui({ stdout: new NullTerminal(), stdin: new NullStdin(), onQuit() {}, onInterrupt() {}, patchConsole: false });
   const after = await spawnCost();
   await tui.stop();
-  console.log(`spawn   true: ${fmt(spawnBefore.ms)} ms at ${spawnBefore.rssMb.toFixed(0)} MB RSS, ${fmt(after.ms)} ms at ${after.rssMb.toFixed(0)} MB with the TUI loaded (median of 60)`);
+  console.log(`spawn   true: ${fmt(spawnBefore.ms)} ms at ${spawnBefore.rssMb.toFixed(0)} MB RSS, ${fmt(after.ms)} ms at ${after.rssMb.toFixed(0)} MB with Ink loaded in this process (median of 60)`);
 }
 for (const n of [tasks, tasks * 5]) {
   const r = reducerCost(n);
@@ -154,16 +174,12 @@ for (const n of [tasks, tasks * 5]) {
 for (const [n, c, rws] of [[tasks, 80, 24], [tasks, 200, 60], [tasks * 5, 80, 24]]) {
   console.log(`frame   ${n} tasks at ${c}x${rws}: ${fmt(frameCost(n, c, rws))} ms cpu per redraw (median)`);
 }
-const base = [];
-const tui = [];
-let last;
-for (let r = 0; r < 3; r++) {
-  base.push(await simulatedRun(false));
-  last = await simulatedRun(true);
-  tui.push(last);
-}
+const runs = { none: [], inprocess: [], host: [] };
+for (let r = 0; r < 3; r++) for (const ui of Object.keys(runs)) runs[ui].push(await simulatedRun(ui));
 const pct = (a, b) => fmt(((a - b) / b) * 100);
-const [bw, tw] = [median(base.map((r) => r.ms)), median(tui.map((r) => r.ms))];
-const [bc, tc] = [median(base.map((r) => r.cpu)), median(tui.map((r) => r.cpu))];
-console.log(`run     ${tasks} tasks, ${last.events} events: wall ${fmt(bw)} → ${fmt(tw)} ms (+${pct(tw, bw)}%), cpu ${fmt(bc)} → ${fmt(tc)} ms (+${pct(tc, bc)}%)`);
-console.log(`        TUI start-up ${fmt(median(tui.map((r) => r.startupMs)))} ms, ${last.frames} terminal writes, ${last.seen}/${last.events} events seen, ${last.done}/${tasks} tasks done in the TUI state`);
+const med = (ui, k) => median(runs[ui].map((r) => r[k]));
+for (const ui of ["inprocess", "host"]) {
+  const last = runs[ui].at(-1);
+  console.log(`run     ${tasks} tasks, ${last.events} events, UI ${ui.padEnd(9)}: wall ${fmt(med("none", "ms"))} → ${fmt(med(ui, "ms"))} ms (+${pct(med(ui, "ms"), med("none", "ms"))}%), this process's cpu ${fmt(med("none", "cpu"))} → ${fmt(med(ui, "cpu"))} ms (+${pct(med(ui, "cpu"), med("none", "cpu"))}%)`);
+  console.log(`        start-up ${fmt(med(ui, "startupMs"))} ms, ${last.frames} terminal writes here, ${last.seen}/${last.events} events seen, ${last.done}/${tasks} tasks done in the UI state`);
+}
