@@ -7,6 +7,7 @@ import {
   readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync,
 } from "node:fs";
 import { open } from "node:fs/promises";
+import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { hashBytes, type ContentHash } from "../hashing/ContentHash.js";
 import { canonicalJson } from "../hashing/CanonicalJson.js";
@@ -19,6 +20,17 @@ const defaultHashFile: FileHashFn = (p) => {
   const b = readFileSync(p);
   return { hash: hashBytes(b), size: b.byteLength };
 };
+
+/** From this many pending objects on, one filesystem sync beats per-file fsyncs. */
+const SYNCFS_THRESHOLD = 16;
+
+/** Runs `sync -f <dir>` (syncfs); false when unavailable, so the caller falls back to fsyncs. */
+const syncFilesystem = (dir: string): Promise<boolean> =>
+  new Promise((resolve) => {
+    const child = spawn("sync", ["-f", dir], { stdio: "ignore" });
+    child.on("error", () => resolve(false));
+    child.on("close", (code) => resolve(code === 0));
+  });
 
 export class LocalArtifactStore implements ArtifactStore {
   private pending = new Set<string>();
@@ -174,6 +186,9 @@ export class LocalArtifactStore implements ArtifactStore {
     if (this.pending.size === 0) return;
     const files = [...this.pending];
     this.pending = new Set();
+    // Many objects: one syncfs(2) of the store's filesystem (coreutils `sync -f`) costs one
+    // process start instead of an fsync per file and per directory.
+    if (files.length >= SYNCFS_THRESHOLD && (await syncFilesystem(this.objectsDir))) return;
     const dirs = new Set(files.map((f) => dirname(f)));
     // Concurrent fsyncs let the kernel coalesce them into few journal commits.
     const sync = async (p: string) => {
