@@ -60,6 +60,7 @@ describe("the TUI in a pseudo-terminal", { timeout: 60_000 }, () => {
     const live = await waitFor(s, ready, "the run's rows");
     expect(live).toContain("cairn ▸ demo");
     expect(live).toContain("1 running  1 cached  0 executed  1 failed");
+    expect(live.split("\n").filter((l) => l === "hello from a task")).toHaveLength(1);
     for (const line of live.split("\n")) expect([...line].length).toBeLessThanOrEqual(80);
     tmux("send-keys", "-t", s, "Down");
     tmux("send-keys", "-t", s, "Enter");
