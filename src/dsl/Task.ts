@@ -41,6 +41,8 @@ export interface TaskContext<P = Record<string, unknown>> {
   log(...parts: unknown[]): void;
   /** Records a metric (optionally at a step, e.g. an epoch). */
   metric(name: string, value: number, step?: number): void;
+  /** Publishes a report (a title and plain text, e.g. a table) shown under the run summary. */
+  report(title: string, text: string): void;
   /** Records a tag on this execution (experiment tracking). */
   tag(key: string, value: string): void;
   /** Names a file output (a path inside outDir) as an artifact. */

@@ -118,6 +118,10 @@ export const runAttempt = async (cx: RunContext, task: string, r: Resolved, atte
       value = await runFunction(spec.run as (a: Record<string, unknown>, c: TaskContext) => unknown, {
         task, runId: cx.runId, attempt, params, args, outDir, tmpDir, signal,
         log: (line) => log.write("log", line),
+        report: (title, text) => {
+          for (const line of `${title}\n${text}`.split("\n")) log.write("log", line);
+          cx.bus.publish({ type: "TaskReported", runId: cx.runId, task, at: Date.now(), title, text });
+        },
         recorder,
         modelMetrics: (name, ref) => registeredMetrics(cx.lineage.db, name, ref),
       });

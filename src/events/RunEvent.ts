@@ -91,6 +91,13 @@ export interface TaskCancelled extends TaskBase {
   /** "interrupted" (Ctrl-C/SIGTERM), "fail-fast", "upstream-failed", "watch-invalidated". */
   readonly reason: "interrupted" | "fail-fast" | "upstream-failed" | "watch-invalidated";
 }
+/** A task published a report for the run summary (e.g. the drift check's table). */
+export interface TaskReported extends TaskBase {
+  readonly type: "TaskReported";
+  readonly title: string;
+  /** Plain text, possibly several lines (a table). */
+  readonly text: string;
+}
 export interface TaskSkipped extends TaskBase {
   readonly type: "TaskSkipped";
   /** e.g. "condition false", "upstream 'check' skipped". */
@@ -119,6 +126,7 @@ export type RunEvent =
   | TaskFailed
   | TaskCancelled
   | TaskSkipped
+  | TaskReported
   | RunFinished;
 
 export type RunEventType = RunEvent["type"];

@@ -275,6 +275,10 @@ export const reduce = (state: RunState, event: RunEvent): RunState => {
       row.skipReason = event.reason;
       setStatus(s, row, "skipped");
       break;
+    case "TaskReported":
+      // Shown with the task's log (the plain reporter prints reports under the run summary).
+      for (const line of `${event.title}\n${event.text}`.split("\n")) row.logs.push({ stream: "log", line });
+      break;
     default: {
       const unhandled: never = event;
       throw new Error(`RunState.reduce: unhandled event ${JSON.stringify(unhandled)}`);

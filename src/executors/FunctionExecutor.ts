@@ -17,6 +17,7 @@ export interface FunctionRequest {
   readonly tmpDir: string;
   readonly signal: AbortSignal;
   readonly log: (line: string) => void;
+  readonly report: (title: string, text: string) => void;
   readonly recorder: ExecutionRecorder;
   readonly modelMetrics: (name: string, ref: string) => Readonly<Record<string, number>> | undefined;
 }
@@ -64,6 +65,7 @@ export const runFunction = async (
       for (const line of parts.map(formatLogPart).join(" ").split("\n")) req.log(line);
     },
     metric: (name, value, step) => req.recorder.metric(name, value, step),
+    report: (title, text) => req.report(String(title), String(text)),
     tag: (k, v) => req.recorder.tag(k, v),
     artifact: (name, path) => req.recorder.artifact(name, path),
     registerModel: (name, v, o) => req.recorder.registerModel(name, v, o),

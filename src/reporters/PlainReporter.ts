@@ -23,9 +23,14 @@ export const reasonText = (r: RunReason): string => {
   }
 };
 
-export const startPlainReporter = (bus: EventBus, write: (s: string) => void, options: { verbose?: boolean } = {}): (() => void) =>
-  bus.subscribe((e: RunEvent) => {
+export const startPlainReporter = (bus: EventBus, write: (s: string) => void, options: { verbose?: boolean } = {}): (() => void) => {
+  // Reports (e.g. a drift table) are printed under the summary, where they are read.
+  let reports: { task: string; title: string; text: string }[] = [];
+  return bus.subscribe((e: RunEvent) => {
     switch (e.type) {
+      case "TaskReported":
+        reports.push({ task: e.task, title: e.title, text: e.text });
+        break;
       case "RunStarted":
         write(`run ${e.runId}: flow ${e.flow} (${e.tasks.length} task${e.tasks.length === 1 ? "" : "s"})${e.watch ? ` — rerun #${e.watch.rerun} after ${e.watch.changed.join(", ")}` : ""}\n`);
         break;
@@ -57,6 +62,9 @@ export const startPlainReporter = (bus: EventBus, write: (s: string) => void, op
         break;
       case "RunFinished":
         write(`${e.status}: ${e.executed} executed, ${e.cached} cached, ${e.failed} failed, ${e.cancelled} cancelled${e.skipped ? `, ${e.skipped} skipped` : ""} in ${formatMs(e.durationMs)}\n`);
+        for (const r of reports) write(`\n── ${r.title} (${r.task}) ──\n${r.text.replace(/\n?$/, "\n")}`);
+        reports = [];
         break;
     }
   });
+};

@@ -82,7 +82,7 @@ export const driftCheck = (name: string, options: DriftCheckOptions): Task<Drift
       ctx.artifact("drift-report", join(ctx.outDir, "report.html"));
       ctx.metric("drifted_share", report.driftedShare);
       const table = terminalTable(report);
-      for (const line of table) ctx.log(line);
+      ctx.report(`drift: ${report.drifted ? "DRIFTED" : "no drift"} (${(report.driftedShare * 100).toFixed(0)}% of features)`, table.join("\n"));
       if (report.drifted && params.onDrift !== "continue") {
         const error = new DriftDetectedError({ task: name, driftedFeatures: report.driftedFeatures, driftedShare: report.driftedShare, table });
         if (params.onDrift === "fail") throw error;

@@ -31,6 +31,8 @@ export const runTask = async <R>(
     outDir: harness.outDir,
     tmpDir: mkdtempSync(join(tmpdir(), "cairn-drift-tmp-")),
     log: (...parts) => harness.logs.push(parts.map(String).join(" ")),
+    // Reports land in the logs too, as the engine also writes them to the task's log.
+    report: (title, text) => void harness.logs.push(title, ...text.split("\n")),
     metric: (name, value) => (harness.metrics[name] = value),
     tag: () => {},
     artifact: (name, path) => (harness.artifacts[name] = path),

@@ -28,7 +28,8 @@ describe("driftCheck", () => {
     expect(html).toContain("&lt;b&gt;&amp;co&lt;/b&gt;");
     expect(html).not.toContain("<b>&co</b>");
     expect(harness.artifacts["drift-report"]).toBe(join(harness.outDir, "report.html"));
-    expect(harness.logs[0]).toMatch(/^feature\s+test\s+statistic\s+p-value\s+threshold\s+drift$/);
+    expect(harness.logs[0]).toBe("drift: no drift (0% of features)");
+    expect(harness.logs[1]).toMatch(/^feature\s+test\s+statistic\s+p-value\s+threshold\s+drift$/);
     expect(harness.logs.at(-1)).toBe("0/2 features drifted (share 0.000): no dataset drift");
     expect(harness.metrics.drifted_share).toBe(0);
   });
