@@ -67,6 +67,14 @@ describe.each([
 });
 
 describe("ChunkHashPool", () => {
+  it("fails a job still running when the pool is closed, instead of leaving it waiting", async () => {
+    await warmUp();
+    const { p, bytes } = writeRandom("f.bin", 64 * CHUNK);
+    const running = pool.hash(p, bytes.length);
+    await pool.close();
+    expect(await running).toMatchObject({ ok: false, failure: { code: "EWORKER" } });
+  });
+
   it("starts new workers for a job after close", async () => {
     const { p, bytes } = writeRandom("f.bin", 3 * CHUNK);
     await pool.hash(p, bytes.length);
