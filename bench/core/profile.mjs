@@ -1,5 +1,6 @@
 // Where the time goes in no-op and incremental runs: runs cairn under `node --cpu-prof` on the
-// layered flows and prints the top functions and files by self and inclusive time.
+// layered flows and prints the top functions and files by self and inclusive time; for the cold
+// and incremental runs also the event timeline (task bodies vs the engine's share).
 // Usage: npm run build && node bench/core/profile.mjs [--kinds=command,function] [--sizes=1000,5000] [--top=20]
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -8,6 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { CAIRN_BIN, expectCounts, runCairn, runProcess } from "./measure.mjs";
 import { coneSize, CAIRN_ROOT, makeLayeredProject } from "./project.mjs";
 import { formatSummary, summarise } from "./cpuprofile.mjs";
+import { eventTimeline, formatTimeline } from "./timeline.mjs";
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback;
 const kinds = arg("kinds", "command").split(",");
@@ -37,8 +39,10 @@ try {
       const dir = path.join(root, `${kind}-${n}`);
       const { firstSource, width } = makeLayeredProject(dir, kind, n);
       await sleep(2100); // sources older than the stat cache's racy window
-      const cold = await runCairn(dir, "flow.ts");
+      const cold = await runCairn(dir, "flow.ts", { json: true });
       expectCounts(`${kind} N=${n} cold`, cold.counts, { executed: n });
+      say(`\n=== ${kind} N=${n} cold (--json events) ===`);
+      say(formatTimeline(eventTimeline(cold.stdout, cold.ms, 2)));
       await runCairn(dir, "flow.ts"); // one no-op first: any deferred cache writes are done
       const noop = await profiled(dir, path.join(root, "prof"), `${kind}-${n}-noop`);
       say(`\n=== ${kind} N=${n} no-op: ${noop.ms.toFixed(0)} ms wall, ${noop.executed} executed ===`);
@@ -48,6 +52,10 @@ try {
       if (inc.executed !== coneSize(width)) throw new Error(`${kind} N=${n} incremental: ${inc.executed} executed, expected ${coneSize(width)}`);
       say(`\n=== ${kind} N=${n} incremental: ${inc.ms.toFixed(0)} ms wall, ${inc.executed} executed ===`);
       say(formatSummary(inc.profile, top));
+      fs.appendFileSync(firstSource, "and one more\n");
+      const incJson = await runCairn(dir, "flow.ts", { json: true });
+      say(`\n=== ${kind} N=${n} incremental (--json events, not profiled) ===`);
+      say(formatTimeline(eventTimeline(incJson.stdout, incJson.ms, 2)));
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
