@@ -85,11 +85,14 @@ describe("the TUI in a pseudo-terminal", { timeout: 60_000 }, () => {
     const s = start();
     await waitFor(s, ready, "the run's rows");
     tmux("resize-window", "-t", s, "-x", "50", "-y", "12");
-    // tmux re-wraps the old 80-column lines itself, so wait for the app's own 50-column frame.
-    const small = await waitFor(s, (x) => /^ {2}. report {2,}failed/m.test(x) && /q quit$/m.test(x), "a 50-column frame");
+    // tmux re-wraps the old 80-column lines itself; the app's own 50-column frame has an 11-column
+    // name cell (24 at 80 columns) and ends with the truncated key line.
+    const small = await waitFor(s, (x) => /^ {2}✖ report {6}failed/m.test(x), "a 50-column frame");
     const lines = small.split("\n");
     expect(lines.every((l) => [...l].length <= 50)).toBe(true);
-    expect(lines.filter((l) => l.trim() !== "").length).toBeLessThanOrEqual(11);
+    const frame = lines.slice(lines.findLastIndex((l) => l.startsWith("cairn ▸ demo")));
+    expect(frame.filter((l) => l.trim() !== "").length).toBeLessThanOrEqual(11);
+    expect(frame.filter((l) => l.trim() !== "").at(-1)).toMatch(/^↑↓ select · .*…$/);
     tmux("send-keys", "-t", s, "q");
     await waitFor(s, (x) => x.includes("EXIT="), "the process to exit");
   });
