@@ -51,6 +51,8 @@ afterAll(() => {
     // no server left: every session already ended
   }
   fs.rmSync(dir, { recursive: true, force: true });
+  // tmux leaves its socket file behind after kill-server.
+  fs.rmSync(path.join(process.env["TMUX_TMPDIR"] ?? "/tmp", `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
 });
 
 // Each test starts a node process with Ink and React (≈0.5 s, much more on a loaded machine).
