@@ -40,6 +40,8 @@ export interface RunSummary {
   readonly taskFiles?: Readonly<Record<string, ReadonlyArray<string>>>;
   /** Every declared input file; a watched file not among them is code (affects every task). */
   readonly inputFiles?: ReadonlyArray<string>;
+  /** Tasks that executed (or tried to) in this run — what a watch-mode change invalidated. */
+  readonly ran?: ReadonlyArray<string>;
 }
 
 export const defaultConcurrency = (): number => Math.max(1, cpus().length);
@@ -139,7 +141,7 @@ export const runFlow = async (options: RunOptions, bus: EventBus): Promise<RunSu
     const taskFiles = Object.fromEntries([...opened.cx.statics].map(([t, st]) => [t, st.inputs.flatMap((i) => i.files.map((f) => f.abs))]));
     options.onPlanned?.({ watchedFiles: watched, taskFiles });
     const summary = options.dryRun ? dryRun(opened.cx, watched) : await realRun(opened.cx, watched);
-    return { ...summary, taskFiles, inputFiles: [...new Set(Object.values(taskFiles).flat())] };
+    return { ...summary, taskFiles, inputFiles: [...new Set(Object.values(taskFiles).flat())], ran: [...opened.cx.executionIds.keys()] };
   } finally {
     opened.close();
   }

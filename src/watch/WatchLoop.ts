@@ -206,6 +206,8 @@ export class WatchLoop {
       .then(
         (summary) => {
           this.addFiles(summary.watchedFiles);
+          // What the change invalidated, as the run found out: the tasks that had to execute.
+          if (changed.length > 0) this.invalidated = [...(summary.ran ?? [])];
           this.opts.onRunDone?.(summary);
         },
         (e) => this.opts.onError?.(e),
@@ -219,7 +221,6 @@ export class WatchLoop {
           this.schedule();
         } else {
           this.state = "idle";
-          this.invalidated = [];
           this.emit();
         }
       });

@@ -51,6 +51,8 @@ describe("cairn run --watch", () => {
     expect(tasksIn(w.events, "TaskSucceeded", s, e)).toEqual(["a", "c"]);
     expect(tasksIn(w.events, "TaskCached", s, e)).toEqual(["b"]);
     expect(w.events[s]!.watch).toMatchObject({ rerun: 1, changed: [p.path("a.txt")] });
+    const idle = await w.waitFor((x) => x.type === "WatchStatus" && x.state === "idle", e);
+    expect((w.events[idle]!.invalidated as string[]).sort()).toEqual(["a", "c"]);
     expect(await w.quit()).toBe(0);
   });
 
