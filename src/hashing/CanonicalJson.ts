@@ -14,6 +14,60 @@ export class NotSerializableError extends Error {
  * instances other than Date — each of these would make a cache entry restore a different value.
  */
 export const canonicalJson = (value: unknown, rootName = "result"): string => {
+  // Fast path: plain data, no path bookkeeping (this runs for every task of every plan). Only when
+  // it meets something it rejects is the value walked again, slowly, to name the offending path.
+  const fast = fastCanonical(value, new Set());
+  if (fast !== undefined) return fast;
+  return slowCanonical(value, rootName);
+};
+
+/** Serialises plain JSON data canonically; undefined when the value needs the slow, explaining walk. */
+const fastCanonical = (v: unknown, seen: Set<object>): string | undefined => {
+  if (v === null) return "null";
+  switch (typeof v) {
+    case "string":
+      return JSON.stringify(v);
+    case "boolean":
+      return v ? "true" : "false";
+    case "number":
+      return Number.isFinite(v) ? JSON.stringify(v) : undefined;
+    case "object":
+      break;
+    default:
+      return undefined;
+  }
+  const obj = v as object;
+  if (seen.has(obj)) return undefined;
+  if (Array.isArray(obj)) {
+    seen.add(obj);
+    let out = "[";
+    for (let i = 0; i < obj.length; i++) {
+      const x = fastCanonical(obj[i], seen);
+      if (x === undefined) return undefined;
+      out += i === 0 ? x : `,${x}`;
+    }
+    seen.delete(obj);
+    return `${out}]`;
+  }
+  const proto = Object.getPrototypeOf(obj);
+  if (proto !== Object.prototype && proto !== null) return obj instanceof Date ? JSON.stringify(obj.toISOString()) : undefined;
+  seen.add(obj);
+  const keys = Object.keys(obj).sort();
+  let out = "{";
+  let first = true;
+  for (const k of keys) {
+    const val = (obj as Record<string, unknown>)[k];
+    if (val === undefined) continue;
+    const x = fastCanonical(val, seen);
+    if (x === undefined) return undefined;
+    out += `${first ? "" : ","}${JSON.stringify(k)}:${x}`;
+    first = false;
+  }
+  seen.delete(obj);
+  return `${out}}`;
+};
+
+const slowCanonical = (value: unknown, rootName: string): string => {
   const seen = new Set<object>();
   const walk = (v: unknown, path: string): string => {
     if (v === null) return "null";
