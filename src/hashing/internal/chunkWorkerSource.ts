@@ -4,13 +4,15 @@
 /**
  * Protocol (see ChunkHashPool): each message is a job `{ path, size, chunks, control, digests, error }`
  * whose buffers are SharedArrayBuffers. The worker claims chunk indices with `Atomics.add` on
- * control[0] until they run out, writes each chunk's XXH3-128 as 32 ASCII hex chars at
+ * control[0] until they run out, writes each chunk's digest (see hashChunk) as 32 ASCII hex chars at
  * `digests[i * 32]`, and finally increments control[1] and notifies. On failure it sets control[2]
  * and writes "CODE\nmessage" into `error`. control[3] counts workers that have begun the job.
  *
  * The digest formatting must stay identical to `hashChunk` in ContentHash.ts; the tests compare
  * pool results with `hashBytes` of the same bytes.
  */
+import { LANE2_SEED, SMALL_CHUNK_BYTES } from "../ContentHash.js";
+
 export const WORKER_SOURCE = `
 "use strict";
 const { parentPort, workerData } = require("node:worker_threads");
@@ -44,7 +46,17 @@ parentPort.on("message", (job) => {
         e.code = "ESHRUNK";
         throw e;
       }
-      digests.write(xxh3.xxh128(buffer.subarray(0, want)).toString(16).padStart(32, "0"), i * 32, "latin1");
+      const data = buffer.subarray(0, want);
+      let hex;
+      if (want < ${SMALL_CHUNK_BYTES}) hex = xxh3.xxh128(data).toString(16).padStart(32, "0");
+      else {
+        const a = xxh3.Xxh3.withSeed(0n);
+        a.update(data);
+        const b = xxh3.Xxh3.withSeed(${LANE2_SEED}n);
+        b.update(data);
+        hex = a.digest().toString(16).padStart(16, "0") + b.digest().toString(16).padStart(16, "0");
+      }
+      digests.write(hex, i * 32, "latin1");
     }
   } catch (err) {
     if (Atomics.compareExchange(control, 2, 0, 1) === 0) {

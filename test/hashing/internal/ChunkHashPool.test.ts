@@ -69,7 +69,7 @@ describe.each([
 describe("ChunkHashPool", () => {
   it("fails a job still running when the pool is closed, instead of leaving it waiting", async () => {
     await warmUp();
-    const { p, bytes } = writeRandom("f.bin", 64 * CHUNK);
+    const { p, bytes } = writeRandom("f.bin", 1024 * CHUNK);
     const running = pool.hash(p, bytes.length);
     await pool.close();
     expect(await running).toMatchObject({ ok: false, failure: { code: "EWORKER" } });
