@@ -10,12 +10,13 @@ import { CAIRN_ROOT } from "./project.mjs";
 export const CAIRN_BIN = path.join(CAIRN_ROOT, "bin", "cairn.js");
 const GNU_TIME = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 const rssFile = path.join(os.tmpdir(), `cairn-bench-rss-${process.pid}.txt`);
+const outFile = path.join(os.tmpdir(), `cairn-bench-stdout-${process.pid}.txt`);
 
 /** The median of a list of numbers (upper median for even lengths). */
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * Runs `argv` in `cwd` with an empty stdin and returns `{ ms, code, stdout, stderr, maxRssMb, cpuMs }`.
+ * Runs `argv` in `cwd` with an empty stdin, stdout to a file, and returns `{ ms, code, stdout, stderr, maxRssMb, cpuMs }`.
  * The wall time spans spawn to exit. GNU time, when present, adds one tiny exec (< 1 ms) and gives
  * the peak RSS (`%M`: the largest resident set among the process and its waited-for children,
  * i.e. cairn's node, not its small shell children) and the CPU time (`%U + %S`, 10 ms resolution,
@@ -24,11 +25,17 @@ export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
 export const runProcess = (argv, cwd, env = {}) =>
   new Promise((resolve, reject) => {
     const full = GNU_TIME ? [GNU_TIME, "-f", "%M %U %S", "-o", rssFile, ...argv] : argv;
+    // stdout goes to a file: writes to it never block, so neither the harness's reading speed nor
+    // a full pipe can throttle (or, if the child exits early, truncate) what cairn prints.
+    const outFd = fs.openSync(outFile, "w");
     const t0 = performance.now();
-    const child = spawn(full[0], full.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    const out = [];
+    let child;
+    try {
+      child = spawn(full[0], full.slice(1), { cwd, env: { ...process.env, ...env }, stdio: ["ignore", outFd, "pipe"] });
+    } finally {
+      fs.closeSync(outFd);
+    }
     const err = [];
-    child.stdout.on("data", (b) => out.push(b));
     child.stderr.on("data", (b) => err.push(b));
     child.on("error", reject);
     child.on("close", (code) => {
@@ -41,7 +48,7 @@ export const runProcess = (argv, cwd, env = {}) =>
         if (Number.isFinite(kb)) maxRssMb = kb / 1024;
         if (Number.isFinite(user) && Number.isFinite(sys)) cpuMs = (user + sys) * 1000;
       }
-      resolve({ ms, code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), maxRssMb, cpuMs });
+      resolve({ ms, code, stdout: fs.readFileSync(outFile, "utf8"), stderr: Buffer.concat(err).toString(), maxRssMb, cpuMs });
     });
   });
 
