@@ -1,5 +1,5 @@
 // `npm run bench`: the core benchmark (bench/core/), then each subsystem benchmark that exists
-// (drift, docker, tracking, tui, hash-file), each in its own process, continuing past failures.
+// (drift, docker, tracking, tui, watch, hash-file), each in its own process, continuing past failures.
 // Usage: node bench/run.mjs [core] [--quick] [--sizes=100,1000] [--big-mib=1024] [--keep]
 //   core       only the core benchmark
 //   --quick    N = 100 and 1000 only, fewer repetitions
