@@ -46,6 +46,6 @@ export const runCore = async ({ quick = false, sizes, bigBytes = 2 ** 30, keep =
   const rows = rowsOf(results);
   log("");
   log(formatTable(rows));
-  log(`\nresults: ${path.relative(process.cwd(), writeResults(results, rows))}`);
+  log(`\nresults: ${path.relative(process.cwd(), writeResults(results, rows, quick || sizes !== undefined || bigBytes !== 2 ** 30))}`);
   return failed ? 1 : 0;
 };

@@ -11,6 +11,9 @@ export const CAIRN_BIN = path.join(CAIRN_ROOT, "bin", "cairn.js");
 const GNU_TIME = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 const rssFile = path.join(os.tmpdir(), `cairn-bench-rss-${process.pid}.txt`);
 const outFile = path.join(os.tmpdir(), `cairn-bench-stdout-${process.pid}.txt`);
+process.on("exit", () => {
+  for (const f of [rssFile, outFile]) fs.rmSync(f, { force: true });
+});
 
 /** The median of a list of numbers (upper median for even lengths). */
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -88,11 +88,14 @@ export const environment = () => ({
   commit: git("rev-parse", "HEAD"),
 });
 
-/** Writes `results` plus the rows to bench/results/core-<YYYY-MM-DD>.json and returns the path. */
-export const writeResults = (results, rows) => {
+/**
+ * Writes `results` plus the rows to bench/results/core-<YYYY-MM-DD>.json (a full run) or
+ * core-<YYYY-MM-DD>-partial.json (quick or custom sizes: never overwrites a full run's numbers).
+ */
+export const writeResults = (results, rows, partial = false) => {
   const dir = path.join(CAIRN_ROOT, "bench", "results");
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `core-${results.environment.date.slice(0, 10)}.json`);
+  const file = path.join(dir, `core-${results.environment.date.slice(0, 10)}${partial ? "-partial" : ""}.json`);
   fs.writeFileSync(file, `${JSON.stringify({ ...results, rows }, null, 2)}\n`);
   return file;
 };
