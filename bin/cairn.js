@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 // The cairn executable: runs the compiled CLI (dist/), never TypeScript sources, for start-up speed.
-// It exits explicitly once the command is done: a user task that left a timer or socket open
-// (say, a function task that ignored its timeout) must not keep the process alive.
 import { main } from "../dist/src/cli/main.js";
 
+/**
+ * Ends with `code`. Normally the process exits by itself once the command is done (output is
+ * flushed first, whatever stdout is). But a user task may have left a timer or socket open (say,
+ * a function task that ignored its timeout): then, after a second, flush stdout and stderr and exit.
+ */
 const exit = (code) => {
-  // stdout/stderr are pipes or files or TTYs: flushed synchronously on Linux, so exit after a tick.
   process.exitCode = code;
-  setImmediate(() => process.exit(code));
+  const force = setTimeout(() => {
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+  }, 1000);
+  force.unref();
 };
 
 main(process.argv.slice(2)).then(exit, (e) => {
