@@ -12,7 +12,7 @@
  *                                      ▼
  *                                   sleep(backoff) ─▶ attempt …   else ─▶ failed
  */
-import { Effect, Deferred, Duration, Exit, Cause } from "./effect.js";
+import { Effect, Deferred, Duration, Exit, Fiber, Runtime } from "./effect.js";
 import type { RetryPolicy } from "./RetryPolicy.js";
 import { isRetryable, retryDelayMs } from "./RetryPolicy.js";
 import { TaskTimeoutError } from "../engine/TaskError.js";
@@ -55,41 +55,51 @@ export interface SchedulerOptions {
   readonly random?: () => number;
 }
 
-class FailFast {
-  readonly _tag = "FailFast";
-  constructor(readonly task: string) {}
-}
-
 /**
  * The scheduler as an Effect: resolves with every task's outcome. Interrupting it (Ctrl-C)
  * cancels running attempts — their AbortSignals fire — and marks unfinished tasks cancelled.
+ *
+ * Why a ready queue and not one fiber per task waiting on its deps and a semaphore: with 5,000
+ * tasks the waiting fibers and semaphore waiters cost ~150 MB and ~2.7 s on their own. Here a task
+ * only becomes a fiber once its deps are done, it is not restored from cache, and a slot and its
+ * pool units are free; everything else is plain bookkeeping.
  */
 export const schedule = <O>(tasks: ReadonlyArray<SchedulerTask>, hooks: SchedulerHooks<O>, options: SchedulerOptions) =>
   Effect.gen(function* () {
-    const slots = yield* Effect.makeSemaphore(Math.max(1, options.concurrency));
-    const pools = new Map<string, Effect.Semaphore>();
-    for (const [name, cap] of Object.entries(options.pools)) pools.set(name, yield* Effect.makeSemaphore(cap));
-    const done = new Map<string, Deferred.Deferred<Outcome<O>>>();
-    for (const t of tasks) done.set(t.name, yield* Deferred.make<Outcome<O>>());
+    const runtime = yield* Effect.runtime<never>();
+    const byName = new Map(tasks.map((t) => [t.name, t]));
+    const dependents = new Map<string, string[]>(tasks.map((t) => [t.name, []]));
+    const waitingOn = new Map<string, number>();
+    for (const t of tasks) {
+      const deps = t.deps.filter((d) => byName.has(d));
+      waitingOn.set(t.name, deps.length);
+      for (const d of deps) dependents.get(d)!.push(t.name);
+    }
     const outcomes = new Map<string, Outcome<O>>();
-    const running = new Set<string>();
+    const ready: string[] = tasks.filter((t) => waitingOn.get(t.name) === 0).map((t) => t.name);
+    const fibers = new Map<string, Fiber.RuntimeFiber<void, never>>();
+    const poolUse = new Map<string, number>();
+    const capacity = Math.max(1, options.concurrency);
     let failFastBy: string | undefined;
+    let stopping = false;
+    const allDone = yield* Deferred.make<void>();
 
-    const finish = (name: string, o: Outcome<O>) =>
-      Effect.suspend(() => {
-        running.delete(name);
-        outcomes.set(name, o);
-        return Deferred.succeed(done.get(name)!, o);
-      });
-
-    const withPools = <A, E, R>(t: SchedulerTask, eff: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
-      // Sorted acquisition order: two tasks needing the same pools can never deadlock.
-      let wrapped = slots.withPermits(1)(eff);
-      for (const [pool, n] of Object.entries(t.pools).sort(([a], [b]) => (a < b ? 1 : -1))) {
-        const sem = pools.get(pool);
-        if (sem && n > 0) wrapped = sem.withPermits(n)(wrapped);
+    const settle = (name: string, o: Outcome<O>): void => {
+      if (outcomes.has(name)) return;
+      outcomes.set(name, o);
+      fibers.delete(name);
+      for (const d of dependents.get(name)!) {
+        const left = waitingOn.get(d)! - 1;
+        waitingOn.set(d, left);
+        if (left === 0) ready.push(d);
       }
-      return wrapped;
+      if (outcomes.size === tasks.length) Deferred.unsafeDone(allDone, Exit.void);
+    };
+
+    const canStart = (t: SchedulerTask): boolean =>
+      fibers.size < capacity && Object.entries(t.pools).every(([p, n]) => n <= 0 || !(p in options.pools) || (poolUse.get(p) ?? 0) + n <= options.pools[p]!);
+    const claim = (t: SchedulerTask, sign: 1 | -1): void => {
+      for (const [p, n] of Object.entries(t.pools)) if (n > 0 && p in options.pools) poolUse.set(p, (poolUse.get(p) ?? 0) + sign * n);
     };
 
     const oneAttempt = (t: SchedulerTask, attempt: number) => {
@@ -112,72 +122,132 @@ export const schedule = <O>(tasks: ReadonlyArray<SchedulerTask>, hooks: Schedule
       return loop(1);
     };
 
-    const runTask = (t: SchedulerTask): Effect.Effect<void, FailFast> =>
-      Effect.gen(function* () {
-        const depOutcomes = new Map<string, Outcome<O>>();
-        for (const d of t.deps) depOutcomes.set(d, yield* Deferred.await(done.get(d)!));
-        if ([...depOutcomes.values()].some((o) => o.status !== "done")) {
-          yield* Effect.sync(() => hooks.cancelled(t.name, "upstream-failed", false));
-          return yield* finish(t.name, { status: "cancelled", reason: "upstream-failed" });
-        }
-        const prepared = yield* Effect.try({ try: () => hooks.prepare(t.name, depOutcomes), catch: (e) => e }).pipe(Effect.either);
-        if (prepared._tag === "Left") {
-          yield* Effect.sync(() => hooks.failed(t.name, prepared.left, 0));
-          yield* finish(t.name, { status: "failed", error: prepared.left });
-          if (!options.keepGoing) return yield* Effect.fail(new FailFast(t.name));
-          return;
-        }
-        if (prepared.right !== "run") return yield* finish(t.name, { status: "done", value: prepared.right });
-        const result = yield* withPools(
-          t,
-          Effect.zipRight(
+    /** Stops starting tasks; running ones are interrupted (their cancelled hook says "fail-fast"). */
+    const failFast = (name: string): void => {
+      if (failFastBy !== undefined) return;
+      failFastBy = name;
+      for (const f of [...fibers.values()]) Runtime.runFork(runtime)(Fiber.interrupt(f));
+      cancelUnstarted("fail-fast");
+    };
+
+    /** Every task that has not started (and never will) ends as cancelled. */
+    const cancelUnstarted = (reason: "fail-fast" | "interrupted"): void => {
+      for (const t of tasks) {
+        if (outcomes.has(t.name) || fibers.has(t.name)) continue;
+        hooks.cancelled(t.name, reason, false);
+        settle(t.name, { status: "cancelled", reason });
+      }
+      ready.length = 0;
+    };
+
+    const attemptFiber = (t: SchedulerTask): Effect.Effect<void, never> =>
+      withRetries(t).pipe(
+        Effect.matchEffect({
+          onSuccess: (value) =>
             Effect.sync(() => {
-              running.add(t.name);
-              hooks.started?.(t.name);
+              claim(t, -1);
+              settle(t.name, { status: "done", value });
             }),
-            withRetries(t),
-          ),
-        ).pipe(Effect.either);
-        if (result._tag === "Right") return yield* finish(t.name, { status: "done", value: result.right });
-        if ((result.left.error as { _tag?: string })?._tag === "TaskInvalidatedError") {
-          // Stopped by watch mode, not failed: no fail-fast; the next cycle reruns it.
-          yield* Effect.sync(() => hooks.cancelled(t.name, "watch-invalidated", true));
-          return yield* finish(t.name, { status: "cancelled", reason: "watch-invalidated" });
-        }
-        yield* Effect.sync(() => hooks.failed(t.name, result.left.error, result.left.attempts));
-        yield* finish(t.name, { status: "failed", error: result.left.error });
-        if (!options.keepGoing) {
-          failFastBy ??= t.name;
-          return yield* Effect.fail(new FailFast(t.name));
-        }
-      }).pipe(
+          onFailure: ({ error, attempts }) =>
+            Effect.sync(() => {
+              claim(t, -1);
+              if ((error as { _tag?: string })?._tag === "TaskInvalidatedError") {
+                // Stopped by watch mode, not failed: no fail-fast; the next cycle reruns it.
+                hooks.cancelled(t.name, "watch-invalidated", true);
+                settle(t.name, { status: "cancelled", reason: "watch-invalidated" });
+                return;
+              }
+              hooks.failed(t.name, error, attempts);
+              settle(t.name, { status: "failed", error });
+              if (!options.keepGoing) failFast(t.name);
+            }),
+        }),
         Effect.onInterrupt(() =>
           Effect.sync(() => {
             if (outcomes.has(t.name)) return;
+            claim(t, -1);
             const reason = failFastBy !== undefined ? "fail-fast" : "interrupted";
-            // `running` is cleared only by `finish`, so an interrupted attempt is still in it here.
-            const wasRunning = running.delete(t.name);
-            hooks.cancelled(t.name, reason, wasRunning);
-            outcomes.set(t.name, { status: "cancelled", reason });
+            hooks.cancelled(t.name, reason, true);
+            settle(t.name, { status: "cancelled", reason });
           }),
         ),
+        Effect.ensuring(Effect.sync(() => pump())),
+        // A hook that throws (say, the lineage DB is locked) must end the run, not strand the task.
+        Effect.catchAllDefect((defect) => Effect.sync(() => abort(defect))),
       );
 
-    const exit = yield* Effect.exit(Effect.forEach(tasks, runTask, { concurrency: "unbounded", discard: true }));
-    if (Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)) {
-      const failures = Cause.failures(exit.cause);
-      const defects = Cause.defects(exit.cause);
-      if (defects.length > 0) return yield* Effect.die([...defects][0]);
-      const other = [...failures].find((f) => !(f instanceof FailFast));
-      if (other !== undefined) return yield* Effect.die(other);
-    }
-    if (Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt;
-    // Fail-fast interrupts siblings mid-flight; tasks that never reached a terminal state are cancelled.
-    for (const t of tasks) {
-      if (!outcomes.has(t.name)) {
-        hooks.cancelled(t.name, "fail-fast", false);
-        outcomes.set(t.name, { status: "cancelled", reason: "fail-fast" });
+    /** Ends the whole schedule with a defect: running tasks are interrupted by the caller's cleanup. */
+    const abort = (defect: unknown): void => {
+      stopping = true;
+      Deferred.unsafeDone(allDone, Exit.die(defect));
+    };
+
+    /** Moves ready tasks along: cancel (upstream failed), restore (prepare), or start (slot free). */
+    const pump = (): void => {
+      try {
+        pumpUnsafe();
+      } catch (defect) {
+        abort(defect);
       }
-    }
+    };
+    const pumpUnsafe = (): void => {
+      if (stopping || failFastBy !== undefined) return;
+      let progressed = true;
+      while (progressed) {
+        progressed = false;
+        for (let i = 0; i < ready.length; i++) {
+          const name = ready[i]!;
+          const t = byName.get(name)!;
+          if (!prepared.has(name)) {
+            const deps = new Map(t.deps.filter((d) => byName.has(d)).map((d) => [d, outcomes.get(d)!] as const));
+            if ([...deps.values()].some((o) => o.status !== "done")) {
+              ready.splice(i--, 1);
+              hooks.cancelled(name, "upstream-failed", false);
+              settle(name, { status: "cancelled", reason: "upstream-failed" });
+              progressed = true;
+              continue;
+            }
+            let r: O | "run";
+            try {
+              r = hooks.prepare(name, deps);
+            } catch (error) {
+              ready.splice(i--, 1);
+              hooks.failed(name, error, 0);
+              settle(name, { status: "failed", error });
+              if (!options.keepGoing) return failFast(name);
+              progressed = true;
+              continue;
+            }
+            prepared.add(name);
+            if (r !== "run") {
+              ready.splice(i--, 1);
+              settle(name, { status: "done", value: r });
+              progressed = true;
+              continue;
+            }
+          }
+          if (!canStart(t)) continue;
+          ready.splice(i--, 1);
+          claim(t, 1);
+          hooks.started?.(name);
+          fibers.set(name, Runtime.runFork(runtime)(attemptFiber(t)));
+          progressed = true;
+        }
+      }
+    };
+    const prepared = new Set<string>();
+
+    if (tasks.length === 0) return outcomes as ReadonlyMap<string, Outcome<O>>;
+    pump();
+    const stopAll = Effect.gen(function* () {
+      // Stop starting tasks, interrupt the running ones and wait until they are gone.
+      stopping = true;
+      yield* Effect.forEach([...fibers.values()], (f) => Fiber.interrupt(f), { discard: true });
+      cancelUnstarted("interrupted");
+    });
+    yield* Deferred.await(allDone).pipe(
+      Effect.onInterrupt(() => stopAll),
+      Effect.tapDefect(() => stopAll),
+    );
     return outcomes as ReadonlyMap<string, Outcome<O>>;
   });

@@ -8,3 +8,5 @@ export * as Deferred from "effect/Deferred";
 export * as Duration from "effect/Duration";
 export * as Exit from "effect/Exit";
 export * as Cause from "effect/Cause";
+export * as Fiber from "effect/Fiber";
+export * as Runtime from "effect/Runtime";
