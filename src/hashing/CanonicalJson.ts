@@ -21,8 +21,12 @@ export const canonicalJson = (value: unknown, rootName = "result"): string => {
   return slowCanonical(value, rootName);
 };
 
-/** Serialises plain JSON data canonically; undefined when the value needs the slow, explaining walk. */
-const fastCanonical = (v: unknown, seen: Set<object>): string | undefined => {
+/**
+ * A scalar's JSON text; `OBJECT` for objects and arrays (walked by the caller); otherwise the
+ * description of why JSON cannot hold the value (used by the slow walk's error).
+ */
+const OBJECT = Symbol("object");
+const scalar = (v: unknown): string | typeof OBJECT | { reject: string } => {
   if (v === null) return "null";
   switch (typeof v) {
     case "string":
@@ -30,12 +34,23 @@ const fastCanonical = (v: unknown, seen: Set<object>): string | undefined => {
     case "boolean":
       return v ? "true" : "false";
     case "number":
-      return Number.isFinite(v) ? JSON.stringify(v) : undefined;
+      return Number.isFinite(v) ? JSON.stringify(v) : { reject: `the number ${v}` };
     case "object":
-      break;
+      return OBJECT;
+    case "undefined":
+      return { reject: "undefined" };
+    case "function":
+      return { reject: `a function${v.name ? ` (${v.name})` : ""}` };
     default:
-      return undefined;
+      return { reject: `a ${typeof v}` };
   }
+};
+
+/** Serialises plain JSON data canonically; undefined when the value needs the slow, explaining walk. */
+const fastCanonical = (v: unknown, seen: Set<object>): string | undefined => {
+  const sc = scalar(v);
+  if (typeof sc === "string") return sc;
+  if (sc !== OBJECT) return undefined;
   const obj = v as object;
   if (seen.has(obj)) return undefined;
   if (Array.isArray(obj)) {
@@ -70,24 +85,9 @@ const fastCanonical = (v: unknown, seen: Set<object>): string | undefined => {
 const slowCanonical = (value: unknown, rootName: string): string => {
   const seen = new Set<object>();
   const walk = (v: unknown, path: string): string => {
-    if (v === null) return "null";
-    switch (typeof v) {
-      case "string":
-        return JSON.stringify(v);
-      case "boolean":
-        return v ? "true" : "false";
-      case "number":
-        if (!Number.isFinite(v)) throw new NotSerializableError(path, `the number ${v}`);
-        return JSON.stringify(v);
-      case "undefined":
-        throw new NotSerializableError(path, "undefined");
-      case "function":
-        throw new NotSerializableError(path, `a function${v.name ? ` (${v.name})` : ""}`);
-      case "symbol":
-        throw new NotSerializableError(path, "a symbol");
-      case "bigint":
-        throw new NotSerializableError(path, "a bigint");
-    }
+    const sc = scalar(v);
+    if (typeof sc === "string") return sc;
+    if (sc !== OBJECT) throw new NotSerializableError(path, sc.reject);
     const obj = v as object;
     if (seen.has(obj)) throw new NotSerializableError(path, "a circular reference");
     if (obj instanceof Date) return JSON.stringify(obj.toISOString());
