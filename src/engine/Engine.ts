@@ -63,13 +63,16 @@ export const openRun = async (options: RunOptions, bus: EventBus): Promise<Opene
   const paths = projectPaths({ flowFile, ...(options.store ? { store: options.store } : {}) });
   const loaded = await loadFlowModule(flowFile, { cacheDir: resolve(paths.cache, "ts"), ...(options.generation !== undefined ? { generation: options.generation } : {}) });
   const full = buildGraph(loaded.flow, flowFile, {
-    inputExists: (kind, p) => {
+    inputProblem: (kind, p) => {
+      let st;
       try {
-        const st = statSync(resolve(flowDir, p));
-        return kind === "dir" ? st.isDirectory() : st.isFile();
+        st = statSync(resolve(flowDir, p));
       } catch {
-        return false;
+        return `${kind} ${p} does not exist; create it, or fix the path (relative to the flow file)`;
       }
+      if (kind === "file" && !st.isFile()) return `${p} is ${st.isDirectory() ? "a directory" : "not a regular file"}; declare it with dir("${p}"), or point file() at a file`;
+      if (kind === "dir" && !st.isDirectory()) return `${p} is a file, not a directory; declare it with file("${p}"), or point dir() at a directory`;
+      return undefined;
     },
   });
   const graph = selectTargets(full, options.targets);

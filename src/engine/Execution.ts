@@ -9,7 +9,7 @@ import { parseDuration } from "../dsl/Duration.js";
 import type { RunFinished } from "../events/RunEvent.js";
 import type { RunContext, TaskOutput } from "./RunContext.js";
 import { resolveTask } from "./Resolver.js";
-import { runAttempt, taskLog } from "./TaskRunner.js";
+import { logPath, runAttempt } from "./TaskRunner.js";
 import { errorMessage, errorTag, TaskInterruptedError, TaskInvalidatedError } from "./TaskError.js";
 import { claimOrRestore } from "./KeyClaim.js";
 
@@ -65,7 +65,7 @@ export const executeRemaining = async (
       const t = graph.tasks.get(name)!;
       id = lineage.startExecution({
         runId, flow: cx.flowName, task: name, kind: t.kind, cacheKey: r?.key ?? null, fingerprint: r?.fingerprint, ingredients: r?.ingredients,
-        reason: r?.reason, startedAt: started.get(name) ?? Date.now(), logPath: taskLog(cx, name).file,
+        reason: r?.reason, startedAt: started.get(name) ?? Date.now(), logPath: logPath(cx, name),
       });
       cx.executionIds.set(name, id);
     }
@@ -107,7 +107,7 @@ export const executeRemaining = async (
           const t = graph.tasks.get(name)!;
           const claim = await claimOrRestore(cx, name, r.key, {
             runId, flow: cx.flowName, task: name, kind: t.kind, cacheKey: r.key, fingerprint: r.fingerprint, ingredients: r.ingredients,
-            reason: r.reason, startedAt: started.get(name) ?? Date.now(), logPath: taskLog(cx, name).file,
+            reason: r.reason, startedAt: started.get(name) ?? Date.now(), logPath: logPath(cx, name),
           }, signal, r.reason.kind !== "forced" && r.reason.kind !== "no-cache" && r.reason.kind !== "heal");
           if ("restored" in claim) {
             const other = claim.restored;
@@ -122,7 +122,7 @@ export const executeRemaining = async (
           cx.executionIds.set(name, claim.executionId);
         }
         const id = ensureExecution(name);
-        bus.publish({ type: "TaskStarted", runId, task: name, at: Date.now(), attempt, reason: r.reason, logFile: taskLog(cx, name).file });
+        bus.publish({ type: "TaskStarted", runId, task: name, at: Date.now(), attempt, reason: r.reason, logFile: logPath(cx, name) });
         let res;
         try {
           res = await runAttempt(cx, name, r, attempt, signal, id);

@@ -2,7 +2,7 @@
  * Everything in a task's cache key that does not depend on upstream outputs: code, params,
  * inputs, env, executor and package versions. Computed once per task per run, before scheduling.
  */
-import { existsSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import type { Task, CommandTaskSpec } from "../dsl/Task.js";
 import type { InputSpec } from "../dsl/Input.js";
@@ -98,11 +98,7 @@ export const commandScripts = (spec: CommandTaskSpec<unknown, unknown, unknown>,
   for (const w of words) {
     if (!/[./]/.test(w) || w.startsWith("/dev/") || w.startsWith("/proc/")) continue;
     const abs = resolve(cwd, w);
-    try {
-      if (existsSync(abs) && statSync(abs).isFile()) found.add(abs);
-    } catch {
-      /* not a file */
-    }
+    if (statSync(abs, { throwIfNoEntry: false })?.isFile()) found.add(abs);
   }
   return [...found].sort();
 };

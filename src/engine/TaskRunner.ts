@@ -3,7 +3,7 @@
  * its executor, moves its outputs into the store, and commits the result to lineage — objects
  * durable first, then the row that names them.
  */
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, existsSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync, readdirSync, readFileSync, statSync, symlinkSync, existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { CommandTaskSpec, FunctionTaskSpec, TaskContext } from "../dsl/Task.js";
 import type { CommandInput } from "../executors/Executor.js";
@@ -27,19 +27,30 @@ export interface AttemptResult {
   readonly output: TaskOutput;
 }
 
-/** A log sink for one task: lines go to its log file and out as TaskLogged events. */
+/** Where a task's log goes: `.cairn/logs/<run>/<task>.log`. */
+export const logPath = (cx: RunContext, task: string): string => join(cx.paths.logs, cx.runId, `${task}.log`);
+
+/**
+ * A log sink for one attempt: lines go to the task's log file and out as TaskLogged events. The
+ * file is opened on the first line (most tasks print nothing) and kept open until `close`, so a
+ * chatty task costs one write per line, not an open/write/close.
+ */
 export const taskLog = (cx: RunContext, task: string) => {
-  const file = join(cx.paths.logs, cx.runId, `${task}.log`);
-  let made = false;
+  const file = logPath(cx, task);
+  let fd: number | undefined;
   return {
     file,
     write(stream: "stdout" | "stderr" | "log", line: string): void {
-      if (!made) {
+      if (fd === undefined) {
         mkdirSync(dirname(file), { recursive: true });
-        made = true;
+        fd = openSync(file, "a");
       }
-      appendFileSync(file, `${line}\n`);
+      writeSync(fd, `${line}\n`);
       cx.bus.publish({ type: "TaskLogged", runId: cx.runId, task, at: Date.now(), stream, line });
+    },
+    close(): void {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
     },
   };
 };
@@ -81,6 +92,15 @@ const readMetricsFile = (task: string, file: string, display: string): MetricPoi
 
 /** Runs attempt `attempt` of `task`, whose key and reason are already resolved. */
 export const runAttempt = async (cx: RunContext, task: string, r: Resolved, attempt: number, signal: AbortSignal, executionId: number): Promise<AttemptResult> => {
+  const log = taskLog(cx, task);
+  try {
+    return await attemptWithLog(cx, task, r, attempt, signal, executionId, log);
+  } finally {
+    log.close();
+  }
+};
+
+const attemptWithLog = async (cx: RunContext, task: string, r: Resolved, attempt: number, signal: AbortSignal, executionId: number, log: ReturnType<typeof taskLog>): Promise<AttemptResult> => {
   const t = cx.graph.tasks.get(task)!;
   const statics = cx.statics.get(task)!;
   const base = join(cx.paths.tmp, cx.runId, task, `a${attempt}`);
@@ -93,7 +113,6 @@ export const runAttempt = async (cx: RunContext, task: string, r: Resolved, atte
     mkdirSync(outDir, { recursive: true });
     mkdirSync(tmpDir, { recursive: true });
   }
-  const log = taskLog(cx, task);
   const recorder = new ExecutionRecorder((m) =>
     cx.bus.publish({ type: "TaskMetricLogged", runId: cx.runId, task, at: m.at, name: m.name, value: m.value, step: m.step }),
   );

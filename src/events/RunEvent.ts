@@ -8,9 +8,8 @@ export interface RunReason {
   /**
    * "new": never succeeded with this task name; "changed": key ingredients differ (see `changed`);
    * "forced": `--force`; "no-cache": `cache: false`; "heal": cached outputs missing or corrupt;
-   * "watch": invalidated by a file change in watch mode.
    */
-  readonly kind: "new" | "changed" | "forced" | "no-cache" | "heal" | "watch";
+  readonly kind: "new" | "changed" | "forced" | "no-cache" | "heal";
   /** Changed ingredients: "code", "params", "inputs", "deps", "env", "executor", "dependencies", "keyVersion". */
   readonly changed?: ReadonlyArray<string>;
   /** One human line, e.g. "input data/churn.csv changed". */

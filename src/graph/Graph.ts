@@ -30,8 +30,8 @@ export const KEY_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface BuildOptions {
-  /** Returns true when a declared input path exists (resolved against the flow's directory). */
-  readonly inputExists?: (kind: "file" | "dir", path: string) => boolean;
+  /** What is wrong with a declared input path (resolved against the flow's directory), or undefined when it is fine. */
+  readonly inputProblem?: (kind: "file" | "dir", path: string) => string | undefined;
 }
 
 /**
@@ -118,9 +118,8 @@ const validateSpec = (t: Task<unknown>, problems: Problem[], options: BuildOptio
       add("invalid-spec", `input "${key}" is not file(...), glob(...) or dir(...)`);
       continue;
     }
-    if ((tag === "file" || tag === "dir") && options.inputExists && !options.inputExists(tag, (input as { path: string }).path)) {
-      add("missing-input", `input "${key}": ${tag} ${(input as { path: string }).path} does not exist; create it, or fix the path (relative to the flow file)`);
-    }
+    const problem = (tag === "file" || tag === "dir") ? options.inputProblem?.(tag, (input as { path: string }).path) : undefined;
+    if (problem) add("missing-input", `input "${key}": ${problem}`);
   }
   if (s.env !== undefined && (!Array.isArray(s.env) || s.env.some((v) => typeof v !== "string" || !ENV_NAME.test(v)))) {
     add("invalid-spec", `env must be a list of environment variable names, e.g. env: ["HF_TOKEN"]`);

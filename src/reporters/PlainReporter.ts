@@ -16,8 +16,6 @@ export const reasonText = (r: RunReason): string => {
       return "cache: false";
     case "heal":
       return r.detail ?? "healing the cache";
-    case "watch":
-      return r.detail ?? "file changed";
     case "changed":
       return r.detail ?? `${(r.changed ?? []).join(", ")} changed`;
   }

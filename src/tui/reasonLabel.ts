@@ -29,8 +29,6 @@ export const reasonLabel = (reason: RunReason): string => {
       return "no cache";
     case "heal":
       return "outputs missing";
-    case "watch":
-      return "file changed";
     case "changed": {
       const changed = reason.changed ?? [];
       const first = changed[0];

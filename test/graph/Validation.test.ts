@@ -81,3 +81,20 @@ export default flow("ml", { tasks: [publish, unrelated] });
     expect(executed(both)).toEqual(["evaluate", "unrelated"]);
   });
 });
+
+describe("inputs of the wrong kind", () => {
+  it("says a file() input is a directory and suggests dir(), and the reverse", async () => {
+    const p = await makeProject({
+      "flow.ts": `import { task, flow, file, dir } from "cairn";
+const a = task("a", { inputs: { d: file("data") }, run: () => 1 });
+const b = task("b", { inputs: { f: dir("data/x.csv") }, run: () => 2 });
+export default flow("kinds", { tasks: [a, b] });
+`,
+      "data/x.csv": "x\n1\n",
+    });
+    const r = await p.run();
+    expect(r.code, describeResult(r)).toBe(2);
+    expect(r.stderr).toContain(`data is a directory; declare it with dir("data")`);
+    expect(r.stderr).toContain(`data/x.csv is a file, not a directory; declare it with file("data/x.csv")`);
+  });
+});

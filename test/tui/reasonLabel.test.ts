@@ -12,7 +12,6 @@ describe("reasonLabel", () => {
     [{ kind: "no-cache" }, "no cache"],
     [{ kind: "new" }, "new"],
     [{ kind: "heal" }, "outputs missing"],
-    [{ kind: "watch" }, "file changed"],
   ] as const)("renders %j as '%s'", (reason, label) => {
     expect(reasonLabel(reason)).toBe(label);
   });
