@@ -11,6 +11,7 @@ import type { EventBus } from "../events/EventBus.js";
 import type { RunEvent } from "../events/RunEvent.js";
 import * as RunState from "../events/RunState.js";
 import type { FromHost, ToHost } from "../tui/HostProtocol.js";
+import { withoutCiMarkers } from "../tui/ciEnvironment.js";
 
 /** Events are sent at most this often: one IPC message per burst, well under a frame (83 ms). */
 const BATCH_MS = 20;
@@ -78,6 +79,8 @@ export const startTuiReporter = (options: TuiReporterOptions): TuiReporter => {
     stdio: [fdOf(options.stdin ?? process.stdin, 0), fdOf(options.stdout ?? process.stdout, 1), "inherit", "ipc"],
     // Not the CLI's own flags (--inspect, --cpu-prof, loaders): the host is plain compiled JS.
     execArgv: [],
+    // Ink draws only its last frame under CI markers; the user asked for the live UI.
+    env: withoutCiMarkers(process.env),
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   // A send to a host that just died fails with EPIPE; the exit handler below already says so.

@@ -1,6 +1,13 @@
 // The in-process Ink UI fed from a real EventBus, drawing into a fake terminal (no TTY exists under
 // vitest): every event folded, redraws on a timer rather than per event, the final frame left behind.
 import { afterEach, describe, expect, it, vi } from "vitest";
+
+// Ink reads the CI markers when it is first imported and, under them, draws only its last frame.
+// The real TUI host runs without them (TuiReporter strips them), so this in-process copy does too.
+vi.hoisted(() => {
+  delete process.env["CI"];
+  delete process.env["CONTINUOUS_INTEGRATION"];
+});
 import { EventBus } from "../../src/events/EventBus.js";
 import type { RunEvent } from "../../src/events/RunEvent.js";
 import { startInkTui, type InkTui, type InkTuiOptions } from "../../src/tui/InkTui.js";

@@ -1,6 +1,7 @@
 /**
  * The terminal UI under a real pseudo-terminal (tmux): `cairn run --watch` on a temp project, a
- * file edit, the screen read back with capture-pane, `q` pressed, the exit code checked.
+ * file edit, the screen read back with capture-pane, `q` pressed, the exit code checked. `--ui tui`
+ * is explicit because CI runs this suite with `CI` set, where the default is the plain reporter.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -40,7 +41,7 @@ export default flow("screen", { tasks: [total] });
       "beta.txt": "b\n",
     });
     const exitFile = p.path("exit-code");
-    tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", "-c", p.dir, `${process.execPath} ${CAIRN_BIN} run flow.ts --watch; echo $? > ${exitFile}; sleep 60`);
+    tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", "-c", p.dir, `${process.execPath} ${CAIRN_BIN} run flow.ts --watch --ui tui; echo $? > ${exitFile}; sleep 60`);
     await waitForScreen((s) => /3\/3/.test(s) && /idle/.test(s), "the first run finished");
     writeFileSync(p.path("alpha.txt"), "alpha changed\n");
     const after = await waitForScreen((s) => /rerun 1/.test(s) && /idle/.test(s) && /3\/3/.test(s), "rerun 1 finished");

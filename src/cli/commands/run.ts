@@ -7,6 +7,7 @@ import { startJsonReporter } from "../../reporters/JsonReporter.js";
 import { bufferedStdout } from "../Output.js";
 import { ExitCode } from "../ExitCode.js";
 import { renderError } from "../renderError.js";
+import { defaultUi } from "../../tui/ciEnvironment.js";
 
 export class UsageError extends Error {
   readonly _tag = "UsageError";
@@ -46,7 +47,7 @@ const printPlan = (s: RunSummary, write: (x: string) => void) => {
 };
 
 export const runCommand = async (flow: string, tasks: string[], opts: Record<string, unknown>, store: string | undefined): Promise<number> => {
-  const ui = opts.json ? "json" : ((opts.ui as string | undefined) ?? (process.stdout.isTTY ? "tui" : "plain"));
+  const ui = opts.json ? "json" : ((opts.ui as string | undefined) ?? defaultUi(process.stdout.isTTY === true, process.env));
   const options = runOptionsFrom(flow, tasks, opts, store);
   if (opts.watch) {
     const { watchCommand } = await import("../../watch/watchCommand.js");
