@@ -83,7 +83,7 @@ export default flow("tui", { tasks });
   const plain = [];
   const tui = [];
   let lastTui = "";
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     plain.push(time("plain").ms);
     const t = time("tui");
     tui.push(t.ms);

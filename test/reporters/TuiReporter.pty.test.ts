@@ -11,7 +11,7 @@ import { hasColourCodes } from "../tui/terminal.js";
 const root = path.resolve(import.meta.dirname, "../..");
 // Inside the project so that the bundle resolves ink and react from its node_modules.
 const dir = fs.mkdtempSync(path.join(root, "node_modules/.cache/cairn-tui-pty-"));
-// The same layout as dist/src: the reporter finds its host at ../tui/host.js.
+// The same layout as dist/src: the reporter finds its host at ../tui/hostBundle.js.
 const entry = path.join(dir, "reporters", "tuiDemo.mjs");
 const socket = `cairn-tui-test-${process.pid}`;
 
@@ -42,7 +42,7 @@ const start = (env = ""): string => {
 beforeAll(async () => {
   const common: BuildOptions = { bundle: true, platform: "node", format: "esm", external: ["ink", "react"], logLevel: "silent" };
   await build({ ...common, entryPoints: [path.join(root, "test/reporters/fixtures/tuiDemo.ts")], outfile: entry });
-  await build({ ...common, entryPoints: [path.join(root, "src/tui/host.ts")], outfile: path.join(dir, "tui", "host.js") });
+  await build({ ...common, entryPoints: [path.join(root, "src/tui/host.ts")], outfile: path.join(dir, "tui", "hostBundle.js") });
 });
 afterAll(() => {
   try {
