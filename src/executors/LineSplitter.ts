@@ -1,27 +1,25 @@
-/** Splits a byte stream into lines as they arrive, keeping the last N for failure messages. */
+/**
+ * Splits a byte stream into lines as they arrive. Decoding is streaming, so a UTF-8 character
+ * split across two chunks stays whole; a trailing `\r` (CRLF output) is dropped.
+ */
+import { StringDecoder } from "node:string_decoder";
 
 export class LineSplitter {
+  private readonly decoder = new StringDecoder("utf8");
   private partial = "";
-  readonly tail: string[] = [];
 
-  constructor(private readonly onLine: (line: string) => void, private readonly tailSize = 20) {}
+  constructor(private readonly onLine: (line: string) => void) {}
 
-  push(chunk: Buffer | string): void {
-    const text = this.partial + (typeof chunk === "string" ? chunk : chunk.toString("utf8"));
-    const lines = text.split("\n");
+  push(chunk: Buffer): void {
+    const lines = (this.partial + this.decoder.write(chunk)).split("\n");
     this.partial = lines.pop() ?? "";
-    for (const l of lines) this.emit(l.endsWith("\r") ? l.slice(0, -1) : l);
+    for (const l of lines) this.onLine(l.endsWith("\r") ? l.slice(0, -1) : l);
   }
 
   /** Emits a final unterminated line, if any. */
   end(): void {
-    if (this.partial.length > 0) this.emit(this.partial);
+    const rest = this.partial + this.decoder.end();
     this.partial = "";
-  }
-
-  private emit(line: string): void {
-    this.tail.push(line);
-    if (this.tail.length > this.tailSize) this.tail.shift();
-    this.onLine(line);
+    if (rest.length > 0) this.onLine(rest.endsWith("\r") ? rest.slice(0, -1) : rest);
   }
 }

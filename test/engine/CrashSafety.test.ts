@@ -51,9 +51,12 @@ export default flow("crash", { tasks: [d] });
     const killedRun = (withDb(p.dir, (db) => db.prepare(`SELECT id FROM runs`).get()) as { id: string }).id;
     const committed = withDb(p.dir, (db) => db.prepare(`SELECT task FROM executions WHERE run_id = ? AND status = 'succeeded' ORDER BY task`).all(killedRun)) as { task: string }[];
     expect(committed.map((r) => r.task)).toEqual(["a", "b"]);
-    // The orphaned command of the killed run: end it, as the engine is not there to do it.
+    // The command the killed engine was running does not outlive it: the spawner process sees its
+    // IPC channel close and kills the command's process group.
     const orphan = Number(readFileSync(m("c.started"), "utf8"));
-    process.kill(orphan, "SIGKILL");
+    const deadline = Date.now() + 15_000;
+    while (processAlive(orphan) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(processAlive(orphan), "the killed engine's command is still running").toBe(false);
     writeFileSync(m("c.release"), "");
     const again = await p.run();
     expect(again.code, describeResult(again)).toBe(0);
