@@ -24,6 +24,7 @@ import { resolveTask, type CacheIndex } from "./Resolver.js";
 import type { RunContext, RunOptions, TaskOutput } from "./RunContext.js";
 import { Durability } from "./Durability.js";
 import { removeInBackground } from "./Cleanup.js";
+import { spawner } from "../executors/spawner/Spawner.js";
 
 export type { RunOptions } from "./RunContext.js";
 
@@ -88,7 +89,7 @@ export const openRun = async (options: RunOptions, bus: EventBus): Promise<Opene
   try {
     if (graph.order.length > 200) statCache.loadAll();
     const hasher = new FileHasher(statCache);
-    const store = new LocalArtifactStore(paths.objects, paths.tmp, (p) => hasher.hashFileSync(p));
+    const store = new LocalArtifactStore(paths.objects, paths.tmp, (p) => hasher.hashFileSync(p), lineage.smallObjects);
     const runId = newRunId();
     lineage.reapDeadRuns();
     // Executors: prepare once each (e.g. remove containers of crashed runs), fingerprint per task.
@@ -223,6 +224,8 @@ const realRun = async (cx: RunContext, watchedFiles: string[]): Promise<RunSumma
     }
     lineage.recordRestored(restored);
     if (pending.size > 0) {
+      // The spawner process boots (≈50 ms) while Effect and the scheduler load, not after.
+      if ([...pending].some((n) => graph.tasks.get(n)!.kind === "command" && !cx.executors.has(n))) spawner().warmUp();
       // Loaded only now: Effect and the scheduler cost ~100 ms of start-up a no-op run never needs.
       const { executeRemaining } = await import("./Execution.js");
       const res = await executeRemaining(cx, [...pending], counts);

@@ -23,21 +23,7 @@ export interface CacheIndex {
 }
 
 /** Reads and verifies a cached output tree; undefined when anything is missing or corrupt. */
-export const verifiedTree = (cx: RunContext, outputHash: string): OutputTree | undefined => {
-  try {
-    const path = cx.store.pathOf(outputHash as ContentHash);
-    if (cx.hasher.hashFileSync(path).hash !== outputHash) return undefined;
-    // Already verified through the stat-cached hash above: parse without hashing the bytes twice.
-    const tree = JSON.parse(cx.store.readBytes(outputHash as ContentHash).toString("utf8")) as OutputTree;
-    for (const f of tree.files) {
-      if (cx.hasher.hashFileSync(cx.store.pathOf(f.hash)).hash !== f.hash) return undefined;
-    }
-    if (tree.value !== null && cx.hasher.hashFileSync(cx.store.pathOf(tree.value)).hash !== tree.value) return undefined;
-    return tree;
-  } catch {
-    return undefined;
-  }
-};
+export const verifiedTree = (cx: RunContext, outputHash: string): OutputTree | undefined => cx.store.verifiedTree(outputHash as ContentHash);
 
 const isForced = (cx: RunContext, task: string): boolean =>
   cx.options.force === true || (typeof cx.options.force === "object" && cx.options.force.has(task));

@@ -6,6 +6,7 @@
 import { hostname, userInfo } from "node:os";
 import type { Db } from "./Database.js";
 import { openDatabase, busyTimeoutMs } from "./Database.js";
+import { SmallObjectTable } from "../store/SmallObjects.js";
 import { classifySqliteError } from "./LineageError.js";
 
 export type ExecutionStatus = "running" | "succeeded" | "failed" | "cancelled" | "cached" | "skipped";
@@ -128,8 +129,15 @@ export class LineageStore {
   /** One transaction wrapper for every write (creating one per call showed up in profiles). */
   private readonly tx: BetterSqlite3Transaction;
 
+  /** Small objects of the artifact store: committed with the next write, in its transaction. */
+  readonly smallObjects: SmallObjectTable;
+
   private constructor(readonly db: Db, readonly dbPath: string) {
-    this.tx = db.transaction((f: () => unknown) => f()) as unknown as BetterSqlite3Transaction;
+    this.smallObjects = new SmallObjectTable(db);
+    this.tx = db.transaction((f: () => unknown) => {
+      this.smallObjects.writePending();
+      return f();
+    }) as unknown as BetterSqlite3Transaction;
     const p = (sql: string) => db.prepare(sql);
     this.stmts = {
       insertRun: p(`INSERT INTO runs (id, flow, flow_file, status, started_at, targets, options, user, host, pid)
@@ -193,7 +201,9 @@ export class LineageStore {
   /** Runs `f` in an IMMEDIATE transaction, mapping SQLite busy/readonly errors to tagged errors. */
   write<T>(f: () => T): T {
     try {
-      return this.tx.immediate(f) as T;
+      const result = this.tx.immediate(f) as T;
+      this.smallObjects.committed();
+      return result;
     } catch (e) {
       throw classifySqliteError(e, this.dbPath, busyTimeoutMs());
     }

@@ -256,4 +256,16 @@ ON CONFLICT (run_id, name) DO UPDATE SET value = excluded.value, task = excluded
 WHERE (excluded.execution_id, excluded.step, excluded.at) >= (run_metrics.execution_id, run_metrics.step, run_metrics.at);
 `,
   },
+  {
+    version: 4,
+    description: "small_objects: objects up to 4 KiB (trees, function results) stored as rows, not files",
+    sql: `
+-- Content-addressed like .cairn/objects: the key is the XXH3-128 hash of the bytes. Trees and
+-- JSON values of function tasks are small and numerous; a row is ~20x cheaper to create than a file.
+CREATE TABLE small_objects (
+  hash TEXT PRIMARY KEY,
+  bytes BLOB NOT NULL
+) WITHOUT ROWID;
+`,
+  },
 ];

@@ -35,6 +35,10 @@ export interface ArtifactStore {
   verify(hash: ContentHash): boolean;
   readBytes(hash: ContentHash): Buffer;
   readTree(hash: ContentHash): OutputTree;
+  /** The tree, if it and every object it names are present and intact; otherwise undefined. */
+  verifiedTree(hash: ContentHash): OutputTree | undefined;
+  /** Where an object lives, for messages (a path, or a database row). */
+  locationOf(hash: ContentHash): string;
   /** Makes a tree's files appear under `destDir` (read-only), replacing what was there. */
   materialize(tree: OutputTree, destDir: string): void;
   /** Makes every object written since the last flush durable (one batch of fsyncs). */

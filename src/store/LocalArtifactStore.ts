@@ -1,6 +1,8 @@
 /**
  * ArtifactStore on the local disk: `.cairn/objects/ab/cdef…`, written to `.cairn/tmp` and
  * renamed into place (atomic), made read-only, fsynced in batches before lineage rows name them.
+ * Blobs up to SMALL_OBJECT_MAX bytes (trees, function results) are rows of the lineage database
+ * instead (SmallObjects.ts); output files always stay files, so they can be linked into place.
  */
 import {
   chmodSync, closeSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync,
@@ -12,6 +14,7 @@ import { dirname, join } from "node:path";
 import { hashBytes, type ContentHash } from "../hashing/ContentHash.js";
 import { canonicalJson } from "../hashing/CanonicalJson.js";
 import { ObjectCorruptError, type ArtifactStore, type OutputTree } from "./ArtifactStore.js";
+import { SMALL_OBJECT_MAX, type SmallObjectTable } from "./SmallObjects.js";
 
 /** How a file's content hash is computed (lets the engine plug in the stat-cached FileHasher). */
 export type FileHashFn = (absPath: string) => { hash: ContentHash; size: number };
@@ -40,6 +43,8 @@ export class LocalArtifactStore implements ArtifactStore {
     readonly objectsDir: string,
     readonly tmpDir: string,
     private readonly hashFile: FileHashFn = defaultHashFile,
+    /** Where small blobs go; without it (tests of the file layout) every object is a file. */
+    private readonly small?: SmallObjectTable,
   ) {}
 
   /** The local path of an object (local stores only). */
@@ -62,6 +67,10 @@ export class LocalArtifactStore implements ArtifactStore {
 
   putBytes(bytes: Uint8Array): ContentHash {
     const hash = hashBytes(bytes);
+    if (this.small && bytes.byteLength <= SMALL_OBJECT_MAX) {
+      this.small.put(hash, bytes);
+      return hash;
+    }
     const dest = this.pathOf(hash);
     if (this.intact(dest, hash)) return hash;
     const tmp = this.tmpPath();
@@ -130,10 +139,18 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   has(hash: ContentHash): boolean {
-    return existsSync(this.pathOf(hash));
+    return this.small?.has(hash) === true || existsSync(this.pathOf(hash));
   }
 
+  /** Where an object lives, for messages: its file, or the database row. */
+  locationOf(hash: ContentHash): string {
+    return this.small?.has(hash) ? `${hash} in cairn.db (small_objects)` : this.pathOf(hash);
+  }
+
+  /** Re-reads the object and checks its hash (files through `hashFile`, which may trust the stat cache). */
   verify(hash: ContentHash): boolean {
+    const row = this.small?.get(hash);
+    if (row) return hashBytes(row) === hash;
     const p = this.pathOf(hash);
     if (!existsSync(p)) return false;
     try {
@@ -144,6 +161,8 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   readBytes(hash: ContentHash): Buffer {
+    const row = this.small?.get(hash);
+    if (row) return row;
     const p = this.pathOf(hash);
     try {
       return readFileSync(p);
@@ -154,8 +173,23 @@ export class LocalArtifactStore implements ArtifactStore {
 
   readTree(hash: ContentHash): OutputTree {
     const bytes = this.readBytes(hash);
-    if (hashBytes(bytes) !== hash) throw new ObjectCorruptError(hash, this.pathOf(hash), "corrupt");
+    if (hashBytes(bytes) !== hash) throw new ObjectCorruptError(hash, this.locationOf(hash), "corrupt");
     return JSON.parse(bytes.toString("utf8")) as OutputTree;
+  }
+
+  /**
+   * A cached output, if everything it names is present and intact: the tree, its value and its
+   * files. File objects are checked through `hashFile` (a stat when the stat cache knows them).
+   */
+  verifiedTree(hash: ContentHash): OutputTree | undefined {
+    try {
+      const tree = this.readTree(hash);
+      for (const f of tree.files) if (!this.verify(f.hash)) return undefined;
+      if (tree.value !== null && !this.verify(tree.value)) return undefined;
+      return tree;
+    } catch {
+      return undefined;
+    }
   }
 
   materialize(tree: OutputTree, destDir: string): void {
@@ -206,6 +240,7 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   *list(): Iterable<ContentHash> {
+    if (this.small) yield* this.small.list() as Iterable<ContentHash>;
     if (!existsSync(this.objectsDir)) return;
     for (const a of readdirSync(this.objectsDir)) {
       if (a.length !== 2) continue;
@@ -214,6 +249,8 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   size(hash: ContentHash): number {
+    const small = this.small?.size(hash);
+    if (small !== undefined) return small;
     try {
       return lstatSync(this.pathOf(hash)).size;
     } catch {
@@ -222,6 +259,7 @@ export class LocalArtifactStore implements ArtifactStore {
   }
 
   remove(hash: ContentHash): void {
+    if (this.small?.remove(hash)) return;
     try {
       unlinkSync(this.pathOf(hash));
     } catch {

@@ -3,10 +3,9 @@
  * recorded; an invalid metrics file fails the task with a message naming the task and the file,
  * while its other outputs are still stored and recorded.
  */
-import { existsSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, describeResult, makeProject } from "../helpers/CliRig.js";
-import { objectPath, withDb } from "../helpers/StoreInspect.js";
+import { objectExists, withDb } from "../helpers/StoreInspect.js";
 
 beforeAll(assertBuilt);
 
@@ -46,6 +45,6 @@ describe("metrics of command tasks", () => {
     const outputs = withDb(p.dir, (db) => db.prepare(`SELECT o.name, o.hash FROM execution_outputs o JOIN executions e ON e.id = o.execution_id WHERE e.task = 'train' AND e.status = 'failed'`).all()) as Array<{ name: string; hash: string }>;
     const model = outputs.find((o) => o.name === "model.bin");
     expect(model, JSON.stringify(outputs)).toBeDefined();
-    expect(existsSync(objectPath(p.dir, model!.hash))).toBe(true);
+    expect(objectExists(p.dir, model!.hash)).toBe(true);
   });
 });

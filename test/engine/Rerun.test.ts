@@ -3,7 +3,7 @@
  * tasks running again, glob and dir inputs, and outputs passed between function and command tasks.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { objectPath, taskObjects } from "../helpers/StoreInspect.js";
+import { objectBytes, taskObjects } from "../helpers/StoreInspect.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, cached, describeResult, executed, finished, makeProject, type CliResult } from "../helpers/CliRig.js";
 
@@ -170,7 +170,7 @@ export default flow("dirs", { tasks: [scratch] });
       expect(show.stdout).toContain("kept.txt");
     }
     // The value of the latest execution (cache: false, so both runs executed).
-    const value = JSON.parse(readFileSync(objectPath(p.dir, taskObjects(p.dir, "scratch").value!), "utf8")) as {
+    const value = JSON.parse(objectBytes(p.dir, taskObjects(p.dir, "scratch").value!)!.toString("utf8")) as {
       before: number; tmpDir: string; outDir: string; attempt: number;
     };
     expect(value.before).toBe(0);

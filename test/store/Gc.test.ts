@@ -2,11 +2,9 @@
  * `cairn gc` through the real CLI: objects only older runs reference are freed and reported;
  * the last K runs keep theirs, so rerunning them is still a cache hit.
  */
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, cached, describeResult, executed, makeProject, type Project } from "../helpers/CliRig.js";
-import { objectPath, taskObjects } from "../helpers/StoreInspect.js";
+import { countObjects as countStored, objectExists, taskObjects } from "../helpers/StoreInspect.js";
 
 beforeAll(assertBuilt);
 
@@ -17,10 +15,7 @@ const f = task("f", { params: { v: ${v} }, cmd: "echo $CAIRN_PARAM_v > $CAIRN_OU
 export default flow("gc", { tasks: [keep, a, f] });
 `;
 
-const countObjects = (p: Project): number => {
-  const dir = p.path(".cairn/objects");
-  return readdirSync(dir).reduce((n, d) => n + readdirSync(join(dir, d)).length, 0);
-};
+const countObjects = (p: Project): number => countStored(p.dir);
 
 /** Three runs, each with new outputs for `a` and `f` and the same output for `keep`. */
 const threeRuns = async () => {
@@ -46,8 +41,8 @@ describe("cairn gc", () => {
     expect(gc.code, describeResult(gc)).toBe(0);
     expect(gc.stdout).toMatch(/freed 8 objects, \d+(\.\d)? (B|KiB)/);
     expect(countObjects(p)).toBe(6);
-    for (const h of [...objectsOf[1]!, ...objectsOf[2]!]) expect(existsSync(objectPath(p.dir, h)), h).toBe(false);
-    for (const h of objectsOf[3]!) expect(existsSync(objectPath(p.dir, h)), h).toBe(true);
+    for (const h of [...objectsOf[1]!, ...objectsOf[2]!]) expect(objectExists(p.dir, h), h).toBe(false);
+    for (const h of objectsOf[3]!) expect(objectExists(p.dir, h), h).toBe(true);
     // The last run's results are still cache hits; an older configuration executes again.
     const same = await p.run();
     expect(executed(same)).toEqual([]);

@@ -2,11 +2,10 @@
  * The artifact store under damage, through the real CLI: corrupt and deleted objects make their
  * task run again and heal the store; `cairn fsck` reports the damage before and none after.
  */
-import { chmodSync, readdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { statSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, cached, describeResult, executed, makeProject, type Project } from "../helpers/CliRig.js";
-import { objectPath, taskObjects } from "../helpers/StoreInspect.js";
+import { countObjects, damageObject, deleteObject, isSmallObject, objectFiles, taskObjects } from "../helpers/StoreInspect.js";
 
 beforeAll(assertBuilt);
 
@@ -26,26 +25,24 @@ const project = async (): Promise<Project> => {
   return p;
 };
 
-/** Overwrites a read-only object with other bytes (objects are 0444 once written). */
-const corrupt = (path: string, bytes: string) => {
-  chmodSync(path, 0o644);
-  writeFileSync(path, bytes);
-};
-
 const fsck = async (p: Project) => {
   const r = await p.cairn(["fsck", "--json"]);
   return { code: r.code, ...(JSON.parse(r.stdout) as { checked: number; problems: Array<{ kind: string; hash: string }> }) };
 };
 
 describe("stored objects", () => {
-  it("are read-only once written and named by the hash of their bytes", async () => {
+  it("are read-only files once written, named by the hash of their bytes; small ones are database rows", async () => {
     const p = await project();
-    const dir = p.path(".cairn/objects");
-    const objects = readdirSync(dir).flatMap((d) => readdirSync(join(dir, d)).map((f) => join(dir, d, f)));
-    expect(objects.length).toBeGreaterThan(0);
-    for (const o of objects) expect(statSync(o).mode & 0o222, o).toBe(0);
+    const files = objectFiles(p.dir);
+    expect(files.length).toBeGreaterThan(0);
+    for (const o of files) expect(statSync(o).mode & 0o222, o).toBe(0);
+    // The command's output file is a file; the trees and the function's value are rows.
+    const f = taskObjects(p.dir, "f");
+    const a = taskObjects(p.dir, "a");
+    expect(isSmallObject(p.dir, f.files[0]!.hash)).toBe(false);
+    expect([f.tree, a.tree, a.value!].map((h) => isSmallObject(p.dir, h))).toEqual([true, true, true]);
     const fsckResult = await fsck(p);
-    expect(fsckResult).toMatchObject({ code: 0, checked: objects.length, problems: [] });
+    expect(fsckResult).toMatchObject({ code: 0, checked: countObjects(p.dir), problems: [] });
   });
 });
 
@@ -53,7 +50,7 @@ describe("damaged objects", () => {
   it("reruns a task whose value object is corrupt, and fsck reports that object", async () => {
     const p = await project();
     const { value } = taskObjects(p.dir, "a");
-    corrupt(objectPath(p.dir, value!), `{"answer":41}`);
+    damageObject(p.dir, value!, `{"answer":41}`);
     const before = await fsck(p);
     expect(before.code).toBe(1);
     expect(before.problems).toEqual([expect.objectContaining({ kind: "corrupt-object", hash: value })]);
@@ -68,7 +65,7 @@ describe("damaged objects", () => {
   it("heals a corrupt value object: fsck is clean after the rerun and the run after restores from cache", async () => {
     const p = await project();
     const { value } = taskObjects(p.dir, "a");
-    corrupt(objectPath(p.dir, value!), `{"answer":41}`);
+    damageObject(p.dir, value!, `{"answer":41}`);
     expect((await p.run()).code).toBe(0);
     const after = await fsck(p);
     expect(after.problems).toEqual([]);
@@ -81,7 +78,7 @@ describe("damaged objects", () => {
   it("heals a corrupt output file of a command task", async () => {
     const p = await project();
     const { files } = taskObjects(p.dir, "f");
-    corrupt(objectPath(p.dir, files[0]!.hash), "tampered\n");
+    damageObject(p.dir, files[0]!.hash, "tampered\n");
     const healing = await p.run();
     expect(executed(healing)).toEqual(["f"]);
     expect((await fsck(p)).problems).toEqual([]);
@@ -91,7 +88,7 @@ describe("damaged objects", () => {
   it("reruns a task whose object was deleted, heals it, and fsck reports the missing reference before and nothing after", async () => {
     const p = await project();
     const { tree, files } = taskObjects(p.dir, "f");
-    unlinkSync(objectPath(p.dir, files[0]!.hash));
+    deleteObject(p.dir, files[0]!.hash);
     const before = await fsck(p);
     expect(before.code).toBe(1);
     expect(before.problems).toEqual([expect.objectContaining({ kind: "missing-object", hash: files[0]!.hash })]);
@@ -110,7 +107,7 @@ describe("damaged objects", () => {
   it("reruns a task whose output tree object was deleted", async () => {
     const p = await project();
     const { tree } = taskObjects(p.dir, "a");
-    unlinkSync(objectPath(p.dir, tree));
+    deleteObject(p.dir, tree);
     const r = await p.run();
     expect(r.code, describeResult(r)).toBe(0);
     expect(executed(r)).toEqual(["a"]);

@@ -45,7 +45,7 @@ describe("the run_metrics summary", () => {
     const old = fx.open();
     const want = expected(old);
     // Make this store look like one written by a cairn that stopped at schema 2.
-    old.db.exec(`DROP TRIGGER run_metrics_on_metric; DROP TRIGGER run_metrics_on_cache_hit; DROP TABLE run_metrics; PRAGMA user_version = 2;`);
+    old.db.exec(`DROP TRIGGER run_metrics_on_metric; DROP TRIGGER run_metrics_on_cache_hit; DROP TABLE run_metrics; DROP TABLE small_objects; PRAGMA user_version = 2;`);
     old.close();
     const migrated = LineageStore.open(fx.db);
     try {

@@ -1,8 +1,7 @@
 /** `cairn fsck`: re-hashes every object and checks that every object the database names exists. */
-import { readFileSync } from "node:fs";
 import { LineageStore } from "../../lineage/LineageStore.js";
 import { LocalArtifactStore } from "../../store/LocalArtifactStore.js";
-import { hashBytes, type ContentHash } from "../../hashing/ContentHash.js";
+import type { ContentHash } from "../../hashing/ContentHash.js";
 import { projectPaths } from "../Project.js";
 import { ExitCode } from "../ExitCode.js";
 
@@ -15,13 +14,13 @@ export interface FsckProblem {
 export const fsck = (paths: { db: string; objects: string; tmp: string }): { checked: number; problems: FsckProblem[] } => {
   const lineage = LineageStore.open(paths.db);
   try {
-    const store = new LocalArtifactStore(paths.objects, paths.tmp);
+    // No stat cache here: fsck must not trust the cache it is meant to audit; every object is re-read.
+    const store = new LocalArtifactStore(paths.objects, paths.tmp, undefined, lineage.smallObjects);
     const problems: FsckProblem[] = [];
     let checked = 0;
     for (const h of store.list()) {
       checked++;
-      // Full re-read on purpose: fsck must not trust the stat cache it is meant to audit.
-      if (hashBytes(readFileSync(store.pathOf(h))) !== h) problems.push({ kind: "corrupt-object", hash: h, detail: `${store.pathOf(h)} does not match its hash` });
+      if (!store.verify(h)) problems.push({ kind: "corrupt-object", hash: h, detail: `${store.locationOf(h)} does not match its hash` });
     }
     const referenced = lineage.db
       .prepare(

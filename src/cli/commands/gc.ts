@@ -15,7 +15,7 @@ export const gcCommand = async (opts: { keepRuns: string; dryRun?: boolean }, st
   const paths = projectPaths(store ? { store } : {});
   const lineage = LineageStore.open(paths.db);
   try {
-    const objects = new LocalArtifactStore(paths.objects, paths.tmp);
+    const objects = new LocalArtifactStore(paths.objects, paths.tmp, undefined, lineage.smallObjects);
     const { live } = reachable(objects, rootObjects(lineage.db, keep));
     let freed = 0;
     let count = 0;
@@ -38,7 +38,10 @@ export const gcCommand = async (opts: { keepRuns: string; dryRun?: boolean }, st
           forget.run(h);
         }
       });
-      for (const h of dead) objects.remove(h as ContentHash);
+      // Small objects are rows: one transaction for all of them.
+      lineage.write(() => {
+        for (const h of dead) objects.remove(h as ContentHash);
+      });
     }
     process.stdout.write(`${opts.dryRun ? "would free" : "freed"} ${count} object${count === 1 ? "" : "s"}, ${human(freed)} (kept ${live.size} referenced by the last ${keep} runs and the model registry)\n`);
     return ExitCode.Ok;
