@@ -23,7 +23,8 @@ export interface CacheIndex {
 }
 
 /** Reads and verifies a cached output tree; undefined when anything is missing or corrupt. */
-export const verifiedTree = (cx: RunContext, outputHash: string): OutputTree | undefined => cx.store.verifiedTree(outputHash as ContentHash);
+export const verifiedTree = (cx: RunContext, outputHash: string, treeBytes?: Buffer | null): OutputTree | undefined =>
+  cx.store.verifiedTree(outputHash as ContentHash, treeBytes ?? undefined);
 
 const isForced = (cx: RunContext, task: string): boolean =>
   cx.options.force === true || (typeof cx.options.force === "object" && cx.options.force.has(task));
@@ -71,7 +72,7 @@ export const resolveTask = (cx: RunContext, task: string, cache: CacheIndex): Re
   if (t.spec.cache === false) return { kind: "run", resolved: { ...base, reason: { kind: "no-cache", detail: "cache: false" } } };
   const entry = cache.get(key);
   if (entry) {
-    const tree = verifiedTree(cx, entry.outputHash);
+    const tree = verifiedTree(cx, entry.outputHash, entry.tree);
     if (tree) return { kind: "cached", resolved: { ...base, reason: { kind: "new" } }, entry, output: makeTaskOutput(cx, task, entry.executionId, entry.outputHash, tree) };
     cx.lineage.dropCacheEntry(key);
     return { kind: "run", resolved: { ...base, reason: { kind: "heal", detail: "cached outputs are missing or corrupt in the store; running again to heal" } } };

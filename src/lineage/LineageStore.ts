@@ -61,6 +61,8 @@ export interface CacheEntry {
   readonly outputHash: string;
   readonly valueHash: string | null;
   readonly runId: string;
+  /** The output tree's bytes when it is a small object (read with the entry: one query, not two). */
+  readonly tree: Buffer | null;
 }
 
 export interface ExecutionRow {
@@ -161,11 +163,13 @@ export class LineageStore {
       upsertCache: p(`INSERT OR REPLACE INTO cache_entries (cache_key, task, execution_id, output_hash, value_hash, created_at)
                       VALUES (?, ?, ?, ?, ?, ?)`),
       lookupCache: p(`SELECT c.cache_key AS cacheKey, c.execution_id AS executionId, c.output_hash AS outputHash,
-                        c.value_hash AS valueHash, e.run_id AS runId
-                      FROM cache_entries c JOIN executions e ON e.id = c.execution_id WHERE c.cache_key = ?`),
+                        c.value_hash AS valueHash, e.run_id AS runId, s.bytes AS tree
+                      FROM cache_entries c JOIN executions e ON e.id = c.execution_id
+                      LEFT JOIN small_objects s ON s.hash = c.output_hash WHERE c.cache_key = ?`),
       allCache: p(`SELECT c.cache_key AS cacheKey, c.execution_id AS executionId, c.output_hash AS outputHash,
-                     c.value_hash AS valueHash, e.run_id AS runId
-                   FROM cache_entries c JOIN executions e ON e.id = c.execution_id`),
+                     c.value_hash AS valueHash, e.run_id AS runId, s.bytes AS tree
+                   FROM cache_entries c JOIN executions e ON e.id = c.execution_id
+                   LEFT JOIN small_objects s ON s.hash = c.output_hash`),
       dropCache: p(`DELETE FROM cache_entries WHERE cache_key = ?`),
       lastSucceeded: p(`SELECT * FROM executions WHERE flow = ? AND task = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1`),
       // Cache-hit rows do not repeat the fingerprint (it is the producing execution's, by definition

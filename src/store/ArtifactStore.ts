@@ -35,8 +35,11 @@ export interface ArtifactStore {
   verify(hash: ContentHash): boolean;
   readBytes(hash: ContentHash): Buffer;
   readTree(hash: ContentHash): OutputTree;
-  /** The tree, if it and every object it names are present and intact; otherwise undefined. */
-  verifiedTree(hash: ContentHash): OutputTree | undefined;
+  /**
+   * The tree, if it and every object it names are present and intact; otherwise undefined.
+   * `knownBytes`: the tree's bytes if the caller has them already (they are verified all the same).
+   */
+  verifiedTree(hash: ContentHash, knownBytes?: Uint8Array): OutputTree | undefined;
   /** Where an object lives, for messages (a path, or a database row). */
   locationOf(hash: ContentHash): string;
   /** Makes a tree's files appear under `destDir` (read-only), replacing what was there. */

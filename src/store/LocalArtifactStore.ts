@@ -181,9 +181,10 @@ export class LocalArtifactStore implements ArtifactStore {
    * A cached output, if everything it names is present and intact: the tree, its value and its
    * files. File objects are checked through `hashFile` (a stat when the stat cache knows them).
    */
-  verifiedTree(hash: ContentHash): OutputTree | undefined {
+  verifiedTree(hash: ContentHash, knownBytes?: Uint8Array): OutputTree | undefined {
     try {
-      const tree = this.readTree(hash);
+      const tree =
+        knownBytes !== undefined && hashBytes(knownBytes) === hash ? (JSON.parse(Buffer.from(knownBytes).toString("utf8")) as OutputTree) : this.readTree(hash);
       for (const f of tree.files) if (!this.verify(f.hash)) return undefined;
       if (tree.value !== null && !this.verify(tree.value)) return undefined;
       return tree;
