@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The cairn executable: runs the compiled CLI (dist/), never TypeScript sources, for start-up speed.
-import { main } from "../dist/src/cli/main.js";
+// The cairn executable: runs the compiled CLI, bundled into one module plus lazily loaded chunks
+// (dist/src/cli-bundle.js, see the `bundle` script), never TypeScript sources: start-up speed.
+import { main } from "../dist/src/cli-bundle.js";
 
 /**
  * Ends with `code`. Normally the process exits by itself once the command is done (output is

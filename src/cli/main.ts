@@ -9,9 +9,10 @@ import { registerCoreCommands } from "./commands/core.js";
 import { registerTrackingCommands } from "./commands/tracking.js";
 import { renderError } from "./renderError.js";
 import { ExitCode } from "./ExitCode.js";
+import { srcUrl } from "../srcRoot.js";
 
 const version = (): string =>
-  (JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  (JSON.parse(readFileSync(srcUrl("../../package.json"), "utf8")) as { version: string }).version;
 
 export const buildProgram = (): Command => {
   const program = new Command("cairn")

@@ -35,7 +35,7 @@ export const claimOrRestore = async (
     const r = cx.lineage.claimAndStart(key, cx.runId, row, checkCache);
     if ("executionId" in r) return r;
     if ("entry" in r) {
-      const tree = verifiedTree(cx, r.entry.outputHash);
+      const tree = verifiedTree(cx, r.entry.outputHash, r.entry.tree);
       if (tree) return { restored: makeTaskOutput(cx, task, r.entry.executionId, r.entry.outputHash, tree) };
       // The other run's outputs are damaged: execute and heal.
       checkCache = false;

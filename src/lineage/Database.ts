@@ -26,23 +26,43 @@ export const openDatabase = (dbPath: string, options: { readonly readonly?: bool
   }
   const Database = require("better-sqlite3") as typeof BetterSqlite3;
   const timeout = busyTimeoutMs();
-  let db: Db;
-  try {
-    db = new Database(dbPath, { timeout, readonly: options.readonly ?? false });
-    if (!options.readonly) {
-      db.pragma("journal_mode = WAL");
-      db.pragma("synchronous = NORMAL");
-      // Checkpoints are run by the engine's durability barrier, right after it fsyncs the objects
-      // the new rows name: that ordering is what makes "object durable before its row" hold.
-      db.pragma("wal_autocheckpoint = 0");
+  const deadline = Date.now() + timeout;
+  for (let attempt = 1; ; attempt++) {
+    let db: Db | undefined;
+    try {
+      db = new Database(dbPath, { timeout, readonly: options.readonly ?? false });
+      if (!options.readonly) {
+        db.pragma("journal_mode = WAL");
+        db.pragma("synchronous = NORMAL");
+        // Checkpoints are run by the engine's durability barrier, right after it fsyncs the objects
+        // the new rows name: that ordering is what makes "object durable before its row" hold.
+        db.pragma("wal_autocheckpoint = 0");
+      }
+      db.pragma("foreign_keys = ON");
+      if (!options.readonly) migrate(db, dbPath);
+      return db;
+    } catch (e) {
+      db?.close();
+      if (e instanceof LineageSchemaError) throw e;
+      // Two processes opening a brand-new store at once: switching it to WAL takes an exclusive
+      // lock, and SQLite reports BUSY for that at once instead of waiting. Wait and open again.
+      if (isBusy(e) && Date.now() < deadline) {
+        sleepSync(Math.min(10 * attempt, 100));
+        continue;
+      }
+      throw classifySqliteError(e, dbPath, timeout);
     }
-    db.pragma("foreign_keys = ON");
-    if (!options.readonly) migrate(db, dbPath);
-  } catch (e) {
-    if (e instanceof LineageSchemaError) throw e;
-    throw classifySqliteError(e, dbPath, timeout);
   }
-  return db;
+};
+
+const isBusy = (e: unknown): boolean => {
+  const code = (e as { code?: string })?.code ?? "";
+  return code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED");
+};
+
+/** Blocks the thread: opening the store is synchronous, and so is waiting to retry it. */
+const sleepSync = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 };
 
 const migrate = (db: Db, dbPath: string): void => {

@@ -21,6 +21,7 @@ import { hashBytes } from "../hashing/ContentHash.js";
 import type { GraphModule, HookConfig, HookInitData, HookMessage, ModuleGraph } from "./ModuleGraph.js";
 import { readSnapshot, writeSnapshot } from "./LoadSnapshot.js";
 import { pathOfURL } from "./resolveLocal.js";
+import { srcUrl } from "../srcRoot.js";
 
 export { FlowEvaluationError, FlowExportError, FlowImportError, FlowNotFoundError, FlowSyntaxError } from "./LoaderErrors.js";
 export type { FlowLoadError } from "./LoaderErrors.js";
@@ -66,7 +67,7 @@ const ensureRegistered = async (cacheDir: string): Promise<Registration> => {
     const { MessageChannel, receiveMessageOnPort } = await import("node:worker_threads");
     const { port1, port2 } = new MessageChannel();
     const data: HookInitData = { port: port2, loaderURL: import.meta.url, cacheDir };
-    register(new URL("./hooks.js", import.meta.url), { parentURL: import.meta.url, data, transferList: [port2] });
+    register(srcUrl("loader/hooks.js"), { parentURL: import.meta.url, data, transferList: [port2] });
     // Stack traces of user code then show their .ts file:line through the inline source maps.
     process.setSourceMapsEnabled(true);
     registration = { port: port1, receive: receiveMessageOnPort, cacheDir };

@@ -13,6 +13,7 @@ import type { RunEvent } from "../events/RunEvent.js";
 import * as RunState from "../events/RunState.js";
 import type { FromHost, ToHost } from "../tui/HostProtocol.js";
 import { withoutCiMarkers } from "../tui/ciEnvironment.js";
+import { srcUrl } from "../srcRoot.js";
 
 /** Events are sent at most this often: one IPC message per burst, well under a frame (83 ms). */
 const BATCH_MS = 20;
@@ -55,7 +56,7 @@ export interface TuiReporter {
  * The host as the build ships it: src/tui/host.ts with Ink and React bundled into one file by the
  * `bundle` script. Loading ~100 ESM files of Ink and React took ≈0.45 s of CPU; the bundle, ≈0.13 s.
  */
-const defaultHost = (): string => fileURLToPath(new URL("../tui/hostBundle.js", import.meta.url));
+const defaultHost = (): string => fileURLToPath(srcUrl("tui/hostBundle.js"));
 
 /** File descriptor of a stream, for the host to inherit: a terminal cannot be sent as an object. */
 const fdOf = (stream: NodeJS.WriteStream | NodeJS.ReadStream, fallback: number): number => {

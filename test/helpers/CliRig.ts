@@ -17,7 +17,7 @@ export const CAIRN_BIN = join(REPO, "bin/cairn.js");
 
 /** Fails with instructions when the compiled CLI is missing, instead of a confusing spawn error. */
 export const assertBuilt = (): void => {
-  if (!existsSync(join(REPO, "dist/src/cli/main.js"))) {
+  if (!existsSync(join(REPO, "dist/src/cli-bundle.js"))) {
     throw new Error(`dist/ is not built: run \`npm run build\` (npm test does it first).`);
   }
 };

@@ -88,7 +88,7 @@ describe("LineageStore", () => {
       outputs: [{ name: "tree", hash: "tree1", size: 0, kind: "tree" }], facts: { inputs: [], params: { lr: 0.1 }, metrics: [], tags: {} }, cache: true,
     });
     const other = open(path);
-    expect(other.lookupCache("k1")).toEqual({ cacheKey: "k1", executionId: id, outputHash: "tree1", valueHash: "val1", runId: "r1" });
+    expect(other.lookupCache("k1")).toEqual({ cacheKey: "k1", executionId: id, outputHash: "tree1", valueHash: "val1", runId: "r1", tree: null });
     expect(other.execution(id)).toMatchObject({ status: "succeeded", output_hash: "tree1", attempts: 1 });
   });
 

@@ -11,8 +11,9 @@ import { hasColourCodes } from "../tui/terminal.js";
 const root = path.resolve(import.meta.dirname, "../..");
 // Inside the project so that the bundle resolves ink and react from its node_modules.
 const dir = fs.mkdtempSync(path.join(root, "node_modules/.cache/cairn-tui-pty-"));
-// The same layout as dist/src: the reporter finds its host at ../tui/hostBundle.js.
-const entry = path.join(dir, "reporters", "tuiDemo.mjs");
+// The same layout as dist/src: the reporter, bundled into the fixture, finds its host at
+// tui/hostBundle.js beside the bundle (srcRoot.ts: paths are taken from the bundle's directory).
+const entry = path.join(dir, "tuiDemo.mjs");
 const socket = `cairn-tui-test-${process.pid}`;
 
 const tmux = (...args: string[]): string => execFileSync("tmux", ["-L", socket, "-f", "/dev/null", ...args], { encoding: "utf8" });

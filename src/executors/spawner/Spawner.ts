@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { FromSpawner, ToSpawner } from "./SpawnProtocol.js";
+import { srcUrl } from "../../srcRoot.js";
 
 export interface SpawnJob {
   readonly file: string;
@@ -44,7 +45,7 @@ interface Pending {
   readonly onAbort: () => void;
 }
 
-const hostPath = fileURLToPath(new URL("./spawnerHost.js", import.meta.url));
+const hostPath = fileURLToPath(srcUrl("executors/spawner/spawnerHost.js"));
 
 class Spawner {
   private child: ChildProcess | undefined;
