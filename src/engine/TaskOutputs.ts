@@ -6,9 +6,13 @@ import type { RunContext, TaskOutput } from "./RunContext.js";
 
 const UNSET = Symbol("unset");
 
-export const makeTaskOutput = (cx: RunContext, task: string, executionId: number, outputHash: string, tree: OutputTree, knownValue?: unknown): TaskOutput => {
+/**
+ * `knownDir`: a directory already holding exactly the tree's files (an executed command's outDir,
+ * whose files were linked into the store), used as is instead of materialising another.
+ */
+export const makeTaskOutput = (cx: RunContext, task: string, executionId: number, outputHash: string, tree: OutputTree, knownValue?: unknown, knownDir?: string): TaskOutput => {
   let value: unknown = knownValue === undefined ? UNSET : knownValue;
-  let dir: string | undefined;
+  let dir: string | undefined = knownDir;
   return {
     executionId,
     outputHash,

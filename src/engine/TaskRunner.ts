@@ -223,10 +223,13 @@ const attemptWithLog = async (cx: RunContext, task: string, r: Resolved, attempt
     }
     valueHash = cx.store.putBytes(Buffer.from(text, "utf8"));
   }
+  // A command's outDir stays as the directory its downstream commands read ($CAIRN_IN_<dep>): its
+  // files become store objects by hard link, so no second directory of links is made for them.
+  const keepOutDir = t.kind === "command";
   const files: TreeEntry[] = [];
   for (const abs of listOutputFiles(outDir)) {
     const st = statSync(abs);
-    const { hash, size } = cx.store.putFile(abs, { move: true });
+    const { hash, size } = cx.store.putFile(abs, { mode: keepOutDir ? "link" : "move" });
     files.push({ path: relative(outDir, abs).split("\\").join("/"), hash, size, executable: (st.mode & 0o111) !== 0 });
   }
   const tree: OutputTree = { version: 1, value: valueHash, files };
@@ -258,5 +261,5 @@ const attemptWithLog = async (cx: RunContext, task: string, r: Resolved, attempt
     release: { key: r.key, runId: cx.runId },
   });
   cx.durability.committed();
-  return { output: makeTaskOutput(cx, task, executionId, outputHash, tree, value) };
+  return { output: makeTaskOutput(cx, task, executionId, outputHash, tree, value, keepOutDir ? outDir : undefined) };
 };

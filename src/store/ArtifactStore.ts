@@ -26,8 +26,12 @@ export interface OutputTree {
 export interface ArtifactStore {
   /** Stores bytes; returns their hash. Idempotent. */
   putBytes(bytes: Uint8Array): ContentHash;
-  /** Moves (or copies) a file into the store; returns its hash and size. */
-  putFile(absPath: string, options: { readonly move: boolean; readonly knownHash?: ContentHash }): { hash: ContentHash; size: number };
+  /**
+   * Stores a file; returns its hash and size. `move`: the file goes into the store (it is gone from
+   * `absPath`); `link`: the store shares it, `absPath` stays (read-only) as a view of the object;
+   * `copy`: the store gets its own copy.
+   */
+  putFile(absPath: string, options: { readonly mode: "move" | "link" | "copy"; readonly knownHash?: ContentHash }): { hash: ContentHash; size: number };
   /** Stores a tree manifest; returns the output hash. */
   putTree(tree: OutputTree): ContentHash;
   has(hash: ContentHash): boolean;

@@ -86,32 +86,44 @@ export class LocalArtifactStore implements ArtifactStore {
     return hash;
   }
 
-  putFile(absPath: string, options: { move: boolean; knownHash?: ContentHash }): { hash: ContentHash; size: number } {
+  putFile(absPath: string, options: { mode: "move" | "link" | "copy"; knownHash?: ContentHash }): { hash: ContentHash; size: number } {
     const { hash, size } = options.knownHash ? { hash: options.knownHash, size: statSync(absPath).size } : this.hashFile(absPath);
     const dest = this.pathOf(hash);
     if (this.intact(dest, hash)) {
-      if (options.move) {
+      if (options.mode === "move") {
         try {
           unlinkSync(absPath);
         } catch {
           /* already gone */
         }
-      }
+      } else if (options.mode === "link") chmodSync(absPath, 0o444);
       return { hash, size };
     }
     this.ensureDir(dirname(dest));
-    if (options.move) {
-      // Same filesystem (outDir lives under .cairn/tmp): rename is atomic and copies nothing.
+    // Same filesystem (outDir lives under .cairn/tmp): rename and link are atomic and copy nothing.
+    if (options.mode === "move") {
       chmodSync(absPath, 0o444);
       renameSync(absPath, dest);
+    } else if (options.mode === "link") {
+      chmodSync(absPath, 0o444);
+      try {
+        linkSync(absPath, dest);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") this.copyIn(absPath, dest);
+      }
     } else {
-      const tmp = this.tmpPath();
-      copyFileSync(absPath, tmp);
-      chmodSync(tmp, 0o444);
-      renameSync(tmp, dest);
+      this.copyIn(absPath, dest);
     }
     this.pending.add(dest);
     return { hash, size };
+  }
+
+  /** Copies a file into the store: to a temp file, then renamed into place. */
+  private copyIn(absPath: string, dest: string): void {
+    const tmp = this.tmpPath();
+    copyFileSync(absPath, tmp);
+    chmodSync(tmp, 0o444);
+    renameSync(tmp, dest);
   }
 
   /**
