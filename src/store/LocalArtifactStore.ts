@@ -163,6 +163,11 @@ export class LocalArtifactStore implements ArtifactStore {
   verify(hash: ContentHash): boolean {
     const row = this.small?.get(hash);
     if (row) return hashBytes(row) === hash;
+    return this.verifyFile(hash);
+  }
+
+  /** `verify` for an object that can only be a file (an output file: those are never rows). */
+  private verifyFile(hash: ContentHash): boolean {
     const p = this.pathOf(hash);
     if (!existsSync(p)) return false;
     try {
@@ -197,7 +202,7 @@ export class LocalArtifactStore implements ArtifactStore {
     try {
       const tree =
         knownBytes !== undefined && hashBytes(knownBytes) === hash ? (JSON.parse(Buffer.from(knownBytes).toString("utf8")) as OutputTree) : this.readTree(hash);
-      for (const f of tree.files) if (!this.verify(f.hash)) return undefined;
+      for (const f of tree.files) if (!this.verifyFile(f.hash)) return undefined;
       if (tree.value !== null && !this.verify(tree.value)) return undefined;
       return tree;
     } catch {
