@@ -61,14 +61,13 @@ class Spawner {
   run(job: SpawnJob): Promise<SpawnExit> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      const child = this.ensure();
+      this.ensure();
       const onAbort = () => this.post({ t: "kill", id, graceMs: job.killGraceMs });
       this.pending.set(id, { job, resolve, reject, onAbort });
       this.updateRef();
       this.post({ t: "spawn", id, file: job.file, args: job.args, cwd: job.cwd, env: job.env });
       if (job.signal.aborted) onAbort();
       else job.signal.addEventListener("abort", onAbort, { once: true });
-      void child;
     });
   }
 
