@@ -4,7 +4,7 @@
  * did not change never parses them (acorn is not even loaded).
  */
 import type { ModuleGraph } from "../loader/ModuleGraph.js";
-import { codeClosure, codeClosureKey } from "../hashing/CodeClosure.js";
+import { codeClosure, codeClosureKey, graphKeyPart } from "../hashing/CodeClosure.js";
 import { normaliseFragment } from "../loader/ModuleAnalysis.js";
 import { hashString } from "../hashing/ContentHash.js";
 import type { LineageStore } from "../lineage/LineageStore.js";
@@ -18,11 +18,14 @@ export interface PersistentCodeHasher extends CodeHasher {
 export const moduleCodeHasher = (graph: ModuleGraph, lineage: LineageStore): PersistentCodeHasher => {
   const memo = new Map<string, FunctionCode>();
   const fresh: [string, string][] = [];
+  // Once per run: the graph's modules and package stamps are the same for every task.
+  let graphPart: string | undefined;
   return {
     functionCode(fn) {
       // Covers the function's source, every local module's source and the installed versions of
       // the packages they import: any change recomputes the closure (which may still hash the same).
-      const key = hashString(`closure:2\0${codeClosureKey(graph, fn as (...args: never[]) => unknown)}`);
+      graphPart ??= graphKeyPart(graph);
+      const key = hashString(`closure:2\0${codeClosureKey(graph, fn as (...args: never[]) => unknown, graphPart)}`);
       const hit = memo.get(key);
       if (hit) return hit;
       const stored = lineage.getCode(key);

@@ -127,16 +127,25 @@ const sourceOf = (fn: (...args: never[]) => unknown): string => {
  * key, after which `codeClosure` decides which hashes really changed.)
  *
  * @example
- * const key = codeClosureKey(graph, run);
+ * const key = codeClosureKey(graph, run);  // or codeClosureKey(graph, run, graphKeyPart(graph)) for many
  * const closure = cached.get(key) ?? codeClosure(graph, run);
  */
-export const codeClosureKey = (graph: ModuleGraph, fn: (...args: never[]) => unknown): ContentHash => {
-  const parts: string[] = [`v${CLOSURE_VERSION}`, sourceOf(fn)];
+export const codeClosureKey = (graph: ModuleGraph, fn: (...args: never[]) => unknown, graphPart: string = graphKeyPart(graph)): ContentHash =>
+  hashString(`v${CLOSURE_VERSION}\n${sourceOf(fn)}\n${graphPart}`);
+
+/**
+ * The part of `codeClosureKey` that depends on the graph only (every module's source hash, every
+ * imported package's package.json stamp): the same for every task of a flow, so callers that
+ * key many functions against one graph compute it once (a stat per package import per task
+ * showed up in plans of thousands of tasks).
+ */
+export const graphKeyPart = (graph: ModuleGraph): string => {
+  const parts: string[] = [];
   for (const m of [...graph.modules.values()].sort((x, y) => (x.path < y.path ? -1 : 1))) {
     parts.push(`${m.path}\0${m.sourceHash}`);
     for (const i of m.imports) if (i.kind === "package") parts.push(`${i.name}\0${packageManifest(i.name, i.resolvedPath)?.stamp ?? "none"}`);
   }
-  return hashString(parts.join("\n"));
+  return parts.join("\n");
 };
 
 /**
