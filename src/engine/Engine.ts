@@ -4,7 +4,7 @@
  * scheduler loaded, so a no-op run never pays for it.
  */
 import { statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, resolve, sep } from "node:path";
 import { randomBytes } from "node:crypto";
 import { cpus } from "node:os";
 import { loadFlowModule } from "../loader/FlowLoader.js";
@@ -88,7 +88,8 @@ export const openRun = async (options: RunOptions, bus: EventBus): Promise<Opene
   };
   try {
     if (graph.order.length > 200) statCache.loadAll();
-    const hasher = new FileHasher(statCache);
+    const tmpPrefix = paths.tmp.endsWith(sep) ? paths.tmp : paths.tmp + sep;
+    const hasher = new FileHasher(statCache, { transient: (p) => p.startsWith(tmpPrefix) });
     const store = new LocalArtifactStore(paths.objects, paths.tmp, (p) => hasher.hashFileSync(p), lineage.smallObjects);
     const runId = newRunId();
     lineage.reapDeadRuns();

@@ -43,6 +43,12 @@ export interface FileHasherOptions {
   readonly racyWindowMs?: number;
   /** Wall clock in ms, for `checkedAtMs`. Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * Files hashed once and then deleted (a run's staging area, `.cairn/tmp`): hashed, never
+   * remembered. Why: every task output is hashed there under a path unique to the run, and
+   * remembering them grew the stat cache by a dead row per output per run.
+   */
+  readonly transient?: (absPath: string) => boolean;
 }
 
 /** How often a file that changes while being read is re-read before giving up. */
@@ -76,6 +82,7 @@ export class FileHasher {
   private readonly workerThreshold: number;
   private readonly racyWindowMs: number;
   private readonly now: () => number;
+  private readonly transient: (absPath: string) => boolean;
   private readonly pool: ChunkHashPool;
   /** Reused 16 MiB read buffers for medium files (one per concurrent async hash). */
   private readonly buffers: Buffer[] = [];
@@ -88,6 +95,7 @@ export class FileHasher {
     this.workerThreshold = options.workerThresholdBytes ?? 64 * 1024 * 1024;
     this.racyWindowMs = options.racyWindowMs ?? 2000;
     this.now = options.now ?? Date.now;
+    this.transient = options.transient ?? (() => false);
     this.pool = new ChunkHashPool(options.workers ?? Math.min(4, Math.max(2, availableParallelism())));
   }
 
@@ -219,7 +227,7 @@ export class FileHasher {
       hash: read.hash,
       checkedAtMs: this.now(),
     };
-    this.statCache.set(p, entry);
+    if (!this.transient(p)) this.statCache.set(p, entry);
     return { hash: read.hash, size: read.size };
   }
 

@@ -1,5 +1,6 @@
 /** The stat cache: remembers (size, mtime, ctime, inode) → content hash per file, so unchanged
  *  files are not re-read. The interface, an in-memory layer for tests and the SQLite layer. */
+import { existsSync } from "node:fs";
 import type { Database, Statement } from "better-sqlite3";
 import type { ContentHash } from "./ContentHash.js";
 
@@ -152,5 +153,24 @@ export class SqliteStatCache implements StatCache {
       }
     })();
     this.pending.clear();
+  }
+
+  /**
+   * Forgets the entries of files that no longer exist (deleted inputs, objects freed by gc, the
+   * staging files of old runs); returns how many. With `dryRun`, only counts them. `cairn gc`
+   * calls it: without it the table only grows, and big plans load all of it (`loadAll`).
+   */
+  pruneMissing(options: { readonly dryRun?: boolean; readonly exists?: (path: string) => boolean } = {}): number {
+    this.flush();
+    const exists = options.exists ?? existsSync;
+    const gone = (this.db.prepare<[], string>("SELECT path FROM stat_cache").pluck().all() as string[]).filter((p) => !exists(p));
+    if (!options.dryRun && gone.length > 0) {
+      const remove = this.db.prepare("DELETE FROM stat_cache WHERE path = ?");
+      this.db.transaction(() => {
+        for (const p of gone) remove.run(p);
+      })();
+      for (const p of gone) this.known.set(p, null);
+    }
+    return gone.length;
   }
 }

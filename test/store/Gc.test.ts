@@ -2,9 +2,10 @@
  * `cairn gc` through the real CLI: objects only older runs reference are freed and reported;
  * the last K runs keep theirs, so rerunning them is still a cache hit.
  */
+import { existsSync, rmSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { assertBuilt, cached, describeResult, executed, makeProject, type Project } from "../helpers/CliRig.js";
-import { countObjects as countStored, objectExists, taskObjects } from "../helpers/StoreInspect.js";
+import { countObjects as countStored, objectExists, taskObjects, withDb } from "../helpers/StoreInspect.js";
 
 beforeAll(assertBuilt);
 
@@ -87,5 +88,28 @@ describe("cairn gc", () => {
     expect(problems.filter((x) => x.kind === "corrupt-object")).toEqual([]);
     const kept = new Set(objectsOf[3]);
     expect(problems.filter((x) => kept.has(x.hash))).toEqual([]);
+  });
+
+  it("forgets the stat-cache entries of deleted files and freed objects, keeps the live ones, and never records staged outputs", async () => {
+    const { p } = await threeRuns();
+    await p.write({ "extra.txt": "x\n", "flow.ts": `${flow(3).replace('export default flow("gc", { tasks: [keep, a, f] });', "")}const e = task("e", { inputs: { x: file("extra.txt") }, cmd: "cat $CAIRN_IN_x > $CAIRN_OUT/e.txt" });\nexport default flow("gc", { tasks: [keep, a, f, e] });\n`.replace('import { task, flow } from "cairn";', 'import { task, flow, file } from "cairn";') });
+    expect((await p.run()).code).toBe(0);
+    const paths = () => withDb(p.dir, (db) => db.prepare(`SELECT path FROM stat_cache`).pluck().all() as string[]);
+    // Outputs are hashed in .cairn/tmp under paths unique to a run: none of them is remembered.
+    expect(paths().filter((x) => x.includes("/.cairn/tmp/"))).toEqual([]);
+    expect(paths()).toContain(p.path("extra.txt"));
+    rmSync(p.path("extra.txt"));
+    const dry = await p.cairn(["gc", "--keep-runs", "1", "--dry-run"]);
+    expect(dry.stdout).toMatch(/would forget \d+ stat-cache entr(y|ies) of files that no longer exist/);
+    expect(paths()).toContain(p.path("extra.txt"));
+    const gc = await p.cairn(["gc", "--keep-runs", "1"]);
+    expect(gc.code, describeResult(gc)).toBe(0);
+    expect(gc.stdout).toMatch(/forgot \d+ stat-cache entr(y|ies)/);
+    const left = paths();
+    expect(left).not.toContain(p.path("extra.txt"));
+    for (const x of left) expect(existsSync(x), x).toBe(true);
+    // The objects the last run uses are still known: the next run restores without re-reading them.
+    await p.write({ "extra.txt": "x\n" });
+    expect(executed(await p.run())).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 /** `cairn gc`: deletes objects that neither the last K runs nor the model registry reference. */
 import { LineageStore } from "../../lineage/LineageStore.js";
 import { LocalArtifactStore } from "../../store/LocalArtifactStore.js";
+import { SqliteStatCache } from "../../hashing/StatCache.js";
 import { reachable, rootObjects } from "../../store/Reachability.js";
 import { projectPaths } from "../Project.js";
 import { ExitCode } from "../ExitCode.js";
@@ -44,6 +45,9 @@ export const gcCommand = async (opts: { keepRuns: string; dryRun?: boolean }, st
       });
     }
     process.stdout.write(`${opts.dryRun ? "would free" : "freed"} ${count} object${count === 1 ? "" : "s"}, ${human(freed)} (kept ${live.size} referenced by the last ${keep} runs and the model registry)\n`);
+    // After the objects: their stat-cache rows are among the ones now pointing at nothing.
+    const stale = new SqliteStatCache(lineage.db).pruneMissing({ dryRun: opts.dryRun === true });
+    if (stale > 0) process.stdout.write(`${opts.dryRun ? "would forget" : "forgot"} ${stale} stat-cache entr${stale === 1 ? "y" : "ies"} of files that no longer exist\n`);
     return ExitCode.Ok;
   } finally {
     lineage.close();
