@@ -3,7 +3,7 @@
  * cache restoration happen synchronously first; only when something must execute is the Effect
  * scheduler loaded, so a no-op run never pays for it.
  */
-import { statSync } from "node:fs";
+import { statSync, type BigIntStats } from "node:fs";
 import { dirname, resolve, sep } from "node:path";
 import { randomBytes } from "node:crypto";
 import { cpus } from "node:os";
@@ -63,14 +63,19 @@ export const openRun = async (options: RunOptions, bus: EventBus): Promise<Opene
   const flowDir = dirname(flowFile);
   const paths = projectPaths({ flowFile, ...(options.store ? { store: options.store } : {}) });
   const loaded = await loadFlowModule(flowFile, { cacheDir: resolve(paths.cache, "ts"), ...(options.generation !== undefined ? { generation: options.generation } : {}) });
+  // Validation stats every declared file; the hasher reuses those stats instead of taking its own.
+  const recentStats = new Map<string, BigIntStats>();
   const full = buildGraph(loaded.flow, flowFile, {
     inputProblem: (kind, p) => {
-      let st;
+      const abs = resolve(flowDir, p);
+      let st: BigIntStats | undefined;
       try {
-        st = statSync(resolve(flowDir, p));
-      } catch {
-        return `${kind} ${p} does not exist; create it, or fix the path (relative to the flow file)`;
+        st = statSync(abs, { bigint: true, throwIfNoEntry: false });
+      } catch (e) {
+        return `${kind} ${p} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check its permissions`;
       }
+      if (st === undefined) return `${kind} ${p} does not exist; create it, or fix the path (relative to the flow file)`;
+      if (kind === "file") recentStats.set(abs, st);
       if (kind === "file" && !st.isFile()) return `${p} is ${st.isDirectory() ? "a directory" : "not a regular file"}; declare it with dir("${p}"), or point file() at a file`;
       if (kind === "dir" && !st.isDirectory()) return `${p} is a file, not a directory; declare it with file("${p}"), or point dir() at a directory`;
       return undefined;
@@ -89,7 +94,7 @@ export const openRun = async (options: RunOptions, bus: EventBus): Promise<Opene
   try {
     if (graph.order.length > 200) statCache.loadAll();
     const tmpPrefix = paths.tmp.endsWith(sep) ? paths.tmp : paths.tmp + sep;
-    const hasher = new FileHasher(statCache, { transient: (p) => p.startsWith(tmpPrefix) });
+    const hasher = new FileHasher(statCache, { transient: (p) => p.startsWith(tmpPrefix), recentStats });
     const store = new LocalArtifactStore(paths.objects, paths.tmp, (p) => hasher.hashFileSync(p), lineage.smallObjects);
     const runId = newRunId();
     lineage.reapDeadRuns();

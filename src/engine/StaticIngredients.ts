@@ -3,7 +3,7 @@
  * inputs, env, executor and package versions. Computed once per task per run, before scheduling.
  */
 import { statSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { Task, CommandTaskSpec } from "../dsl/Task.js";
 import type { InputSpec } from "../dsl/Input.js";
 import type { FileHasher } from "../hashing/FileHasher.js";
@@ -42,6 +42,10 @@ export interface StaticsContext {
 }
 
 const toRel = (root: string, abs: string): string => {
+  // The common case without path.relative (measurable at thousands of inputs): abs is below root.
+  if (abs.length > root.length + 1 && abs.startsWith(root) && abs[root.length] === sep && !abs.includes(`${sep}..${sep}`)) {
+    return abs.slice(root.length + 1).split("\\").join("/");
+  }
   const r = relative(root, abs);
   return r.startsWith("..") || isAbsolute(r) ? abs : r.split("\\").join("/");
 };

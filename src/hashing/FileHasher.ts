@@ -49,6 +49,11 @@ export interface FileHasherOptions {
    * remembering them grew the stat cache by a dead row per output per run.
    */
   readonly transient?: (absPath: string) => boolean;
+  /**
+   * Stats taken moments ago by the caller (the engine's validation stats every input file): the
+   * first hash of such a path uses its stat instead of taking another, and removes it.
+   */
+  readonly recentStats?: Map<string, fs.BigIntStats>;
 }
 
 /** How often a file that changes while being read is re-read before giving up. */
@@ -83,6 +88,7 @@ export class FileHasher {
   private readonly racyWindowMs: number;
   private readonly now: () => number;
   private readonly transient: (absPath: string) => boolean;
+  private readonly recentStats: Map<string, BigStats>;
   private readonly pool: ChunkHashPool;
   /** Reused 16 MiB read buffers for medium files (one per concurrent async hash). */
   private readonly buffers: Buffer[] = [];
@@ -96,6 +102,7 @@ export class FileHasher {
     this.racyWindowMs = options.racyWindowMs ?? 2000;
     this.now = options.now ?? Date.now;
     this.transient = options.transient ?? (() => false);
+    this.recentStats = options.recentStats ?? new Map();
     this.pool = new ChunkHashPool(options.workers ?? Math.min(4, Math.max(2, availableParallelism())));
   }
 
@@ -108,7 +115,7 @@ export class FileHasher {
   async hashFile(absPath: string): Promise<HashedFile> {
     const p = path.resolve(absPath);
     for (let attempt = 1; ; attempt++) {
-      const before = this.statFile(p);
+      const before = (attempt === 1 && this.takeRecentStat(p)) || this.statFile(p);
       const hit = this.fromCache(p, before);
       if (hit) return hit;
       let read: ReadHash;
@@ -127,7 +134,7 @@ export class FileHasher {
   hashFileSync(absPath: string): HashedFile {
     const p = path.resolve(absPath);
     for (let attempt = 1; ; attempt++) {
-      const before = this.statFile(p);
+      const before = (attempt === 1 && this.takeRecentStat(p)) || this.statFile(p);
       const hit = this.fromCache(p, before);
       if (hit) return hit;
       let read: ReadHash;
@@ -175,6 +182,13 @@ export class FileHasher {
   /** Stops the hashing workers (they are unref'd, so this only matters for tidy shutdowns and tests). */
   close(): Promise<void> {
     return this.pool.close();
+  }
+
+  private takeRecentStat(p: string): BigStats | undefined {
+    const st = this.recentStats.get(p);
+    if (st === undefined) return undefined;
+    this.recentStats.delete(p);
+    return st.isFile() ? st : undefined;
   }
 
   private statFile(p: string): BigStats {
