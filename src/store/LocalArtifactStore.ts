@@ -168,10 +168,9 @@ export class LocalArtifactStore implements ArtifactStore {
 
   /** `verify` for an object that can only be a file (an output file: those are never rows). */
   private verifyFile(hash: ContentHash): boolean {
-    const p = this.pathOf(hash);
-    if (!existsSync(p)) return false;
     try {
-      return this.hashFile(p).hash === hash;
+      // A missing file throws here too: one stat, not an existence check and then a stat.
+      return this.hashFile(this.pathOf(hash)).hash === hash;
     } catch {
       return false;
     }
