@@ -64,6 +64,9 @@ const fdOf = (stream: NodeJS.WriteStream | NodeJS.ReadStream, fallback: number):
   return typeof fd === "number" ? fd : fallback;
 };
 
+/** The longest the host's start waits for the run's first event. */
+const HOST_START_DELAY_MS = 150;
+
 /** Niceness of the TUI host process (0 = the CLI's own priority, 19 = the lowest). */
 const HOST_NICENESS = 10;
 
@@ -84,38 +87,56 @@ export const startTuiReporter = (options: TuiReporterOptions): TuiReporter => {
     throw new Error(`The terminal UI host ${hostPath} is missing: cairn runs from its build (npm run build), or use --ui plain.`);
   }
   const onInterrupt = options.onInterrupt ?? (() => process.kill(process.pid, "SIGINT"));
-  const child: ChildProcess = fork(hostPath, [], {
-    stdio: [fdOf(options.stdin ?? process.stdin, 0), fdOf(options.stdout ?? process.stdout, 1), "inherit", "ipc"],
-    // Not the CLI's own flags (--inspect, --cpu-prof, loaders): the host is plain compiled JS.
-    execArgv: [],
-    // Ink draws only its last frame under CI markers; the user asked for the live UI.
-    env: withoutCiMarkers(process.env),
-  });
-  // The UI must never slow the run: on a busy machine the host gets the CPU the run leaves over.
-  // A frame or two late is invisible; a task slot waiting for a redraw is not.
-  if (child.pid !== undefined) {
-    try {
-      setPriority(child.pid, HOST_NICENESS);
-    } catch {
-      // not permitted here (some containers): the host runs at normal priority
-    }
-  }
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  // A send to a host that just died fails with EPIPE; the exit handler below already says so.
-  child.on("error", () => {});
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
   let stopping = false;
-  child.once("exit", (code, signal) => {
-    if (!stopping) process.stderr.write(`cairn: the terminal UI stopped (${signal ?? `exit code ${code}`}); the run goes on.\n`);
-  });
-  const post = (m: ToHost): void => {
-    if (child.connected) child.send(m);
+  /** Messages for a host not started yet, sent in order once it is. */
+  const early: ToHost[] = [];
+
+  // The host starts with the run's first event (or after HOST_START_DELAY_MS, so a long hashing
+  // phase still gets its screen): loading and validating the flow — the esbuild transpiler, the
+  // loader's thread — then has the machine to itself, and the host's ≈0.1 s of start-up overlaps
+  // task execution, which leaves the other core free.
+  const startHost = (): void => {
+    if (child !== undefined || stopping) return;
+    clearTimeout(startTimer);
+    const c = fork(hostPath, [], {
+      stdio: [fdOf(options.stdin ?? process.stdin, 0), fdOf(options.stdout ?? process.stdout, 1), "inherit", "ipc"],
+      // Not the CLI's own flags (--inspect, --cpu-prof, loaders): the host is plain compiled JS.
+      execArgv: [],
+      // Ink draws only its last frame under CI markers; the user asked for the live UI.
+      env: withoutCiMarkers(process.env),
+    });
+    child = c;
+    // The UI must never slow the run: on a busy machine the host gets the CPU the run leaves over.
+    // A frame or two late is invisible; a task slot waiting for a redraw is not.
+    if (c.pid !== undefined) {
+      try {
+        setPriority(c.pid, HOST_NICENESS);
+      } catch {
+        // not permitted here (some containers): the host runs at normal priority
+      }
+    }
+    exited = new Promise<void>((resolve) => c.once("exit", () => resolve()));
+    // A send to a host that just died fails with EPIPE; the exit handler below already says so.
+    c.on("error", () => {});
+    c.once("exit", (code, signal) => {
+      if (!stopping) process.stderr.write(`cairn: the terminal UI stopped (${signal ?? `exit code ${code}`}); the run goes on.\n`);
+    });
+    c.on("message", (raw) => {
+      const m = raw as FromHost;
+      if (m.t === "quit") options.onQuit();
+      else if (m.t === "rerun") options.onForceRerun?.(m.task);
+      else if (m.t === "interrupt") onInterrupt();
+    });
+    for (const m of early.splice(0)) c.send(m);
   };
-  child.on("message", (raw) => {
-    const m = raw as FromHost;
-    if (m.t === "quit") options.onQuit();
-    else if (m.t === "rerun") options.onForceRerun?.(m.task);
-    else if (m.t === "interrupt") onInterrupt();
-  });
+  const startTimer = setTimeout(startHost, HOST_START_DELAY_MS);
+  startTimer.unref();
+  const post = (m: ToHost): void => {
+    if (child === undefined) early.push(m);
+    else if (child.connected) child.send(m);
+  };
   post({
     t: "init",
     init: { fps: options.fps, colors: options.colors, logCapacity: options.logCapacity, canRerun: options.onForceRerun !== undefined },
@@ -132,6 +153,7 @@ export const startTuiReporter = (options: TuiReporterOptions): TuiReporter => {
   };
   // Every event is kept (folded here, queued for the host): none is dropped however fast they come.
   const unsubscribe = options.bus.subscribe((event) => {
+    startHost();
     state = RunState.reduce(state, event);
     pending.push(event);
     if (timer === undefined) {
@@ -150,6 +172,7 @@ export const startTuiReporter = (options: TuiReporterOptions): TuiReporter => {
   let stopped: Promise<void> | undefined;
   return {
     setWatchStatus(status) {
+      startHost();
       state = RunState.withWatchStatus(state, status);
       post({ t: "watch", status });
     },
@@ -158,11 +181,19 @@ export const startTuiReporter = (options: TuiReporterOptions): TuiReporter => {
     },
     stop() {
       stopped ??= (async () => {
-        stopping = true;
         unsubscribe();
         clearTimeout(timer);
         flush();
         for (const [name, original] of originals) console[name] = original;
+        if (child === undefined) {
+          // Stopped before anything happened (say the flow failed to load): no screen to draw,
+          // but text printed meanwhile still reaches the terminal.
+          stopping = true;
+          clearTimeout(startTimer);
+          for (const m of early) if (m.t === "console") (m.stream === "stdout" ? process.stdout : process.stderr).write(`${m.text}\n`);
+          return;
+        }
+        stopping = true;
         post({ t: "stop" });
         await exited;
       })();

@@ -88,6 +88,25 @@ describe("startTuiReporter", () => {
     expect(tui.state.watch).toEqual(status);
   });
 
+  it("starts no host when stopped before the run's first event, and prints what was logged meanwhile", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cairn-tui-ipc-"));
+    dirs.push(dir);
+    const file = path.join(dir, "messages.ndjson");
+    vi.stubEnv("RECORD_TO", file);
+    const written: string[] = [];
+    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (written.push(String(chunk)), true));
+    try {
+      const tui = startTuiReporter({ bus: new EventBus(), hostPath: HOST, onQuit: () => {}, onInterrupt: () => {} });
+      console.log("loading %s", "flow.ts");
+      await tui.stop();
+    } finally {
+      write.mockRestore();
+    }
+    // A flow that fails to load never gets a screen: its error is printed plainly after stop.
+    expect(fs.existsSync(file)).toBe(false);
+    expect(written).toEqual(["loading flow.ts\n"]);
+  });
+
   it("refuses to start without its host, naming the file and the way out", () => {
     expect(() => startTuiReporter({ bus: new EventBus(), hostPath: "/nonexistent/host.js", onQuit: () => {} })).toThrow(
       /terminal UI host \/nonexistent\/host\.js is missing.*--ui plain/,
