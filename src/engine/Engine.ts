@@ -63,6 +63,7 @@ export const openRun = async (options: RunOptions, bus: EventBus): Promise<Opene
   const flowDir = dirname(flowFile);
   const paths = projectPaths({ flowFile, ...(options.store ? { store: options.store } : {}) });
   const loaded = await loadFlowModule(flowFile, { cacheDir: resolve(paths.cache, "ts"), ...(options.generation !== undefined ? { generation: options.generation } : {}) });
+  options.onLoaded?.();
   // Validation stats every declared file; the hasher reuses those stats instead of taking its own.
   const recentStats = new Map<string, BigIntStats>();
   const full = buildGraph(loaded.flow, flowFile, {

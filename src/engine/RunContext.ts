@@ -30,6 +30,8 @@ export interface RunOptions {
   readonly watch?: { readonly rerun: number; readonly changed: ReadonlyArray<string> };
   /** Watch mode: a signal per task that fires when a file change invalidates it mid-run. */
   readonly invalidation?: (task: string) => AbortSignal | undefined;
+  /** Called as soon as the flow file is loaded (before validation and hashing): the TUI starts its process then. */
+  readonly onLoaded?: () => void;
   /** Called once the flow is loaded and its inputs resolved, before anything executes (watch mode watches these). */
   readonly onPlanned?: (files: { readonly watchedFiles: ReadonlyArray<string>; readonly taskFiles: Readonly<Record<string, ReadonlyArray<string>>> }) => void;
 }

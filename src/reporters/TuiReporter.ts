@@ -48,6 +48,8 @@ export interface TuiReporter {
   setWatchStatus(status: RunState.WatchStatus): void;
   /** The state as folded so far on this side (the host folds its own copy). */
   readonly state: RunState.RunState;
+  /** Starts the UI process now instead of at the first event (or HOST_START_DELAY_MS). */
+  start(): void;
   /** Sends what is left, has the host draw its final frame (failures stay on screen), waits for it. */
   stop(): Promise<void>;
 }
@@ -93,10 +95,10 @@ export const startTuiReporter = (options: TuiReporterOptions): TuiReporter => {
   /** Messages for a host not started yet, sent in order once it is. */
   const early: ToHost[] = [];
 
-  // The host starts with the run's first event (or after HOST_START_DELAY_MS, so a long hashing
-  // phase still gets its screen): loading and validating the flow — the esbuild transpiler, the
-  // loader's thread — then has the machine to itself, and the host's ≈0.1 s of start-up overlaps
-  // task execution, which leaves the other core free.
+  // The host starts when the caller says (`start`, once the flow file is loaded), with the run's
+  // first event, or after HOST_START_DELAY_MS, whichever comes first. Loading the flow — the
+  // esbuild transpiler, the loader's thread — then has the machine to itself, and the host's
+  // ≈0.1 s of start-up overlaps validation, hashing and task execution instead.
   const startHost = (): void => {
     if (child !== undefined || stopping) return;
     clearTimeout(startTimer);
@@ -171,6 +173,7 @@ export const startTuiReporter = (options: TuiReporterOptions): TuiReporter => {
 
   let stopped: Promise<void> | undefined;
   return {
+    start: startHost,
     setWatchStatus(status) {
       startHost();
       state = RunState.withWatchStatus(state, status);

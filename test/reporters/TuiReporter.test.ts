@@ -107,6 +107,14 @@ describe("startTuiReporter", () => {
     expect(written).toEqual(["loading flow.ts\n"]);
   });
 
+  it("starts the host when told to (the flow is loaded), before the run's first event", async () => {
+    const messages = record();
+    const tui = startTuiReporter({ bus: new EventBus(), hostPath: HOST, onQuit: () => {}, onInterrupt: () => {} });
+    tui.start();
+    await tui.stop();
+    expect(messages()).toEqual([{ t: "init", init: { canRerun: false } }, { t: "stop" }]);
+  });
+
   it("refuses to start without its host, naming the file and the way out", () => {
     expect(() => startTuiReporter({ bus: new EventBus(), hostPath: "/nonexistent/host.js", onQuit: () => {} })).toThrow(
       /terminal UI host \/nonexistent\/host\.js is missing.*--ui plain/,

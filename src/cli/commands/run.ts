@@ -65,6 +65,7 @@ export const runCommand = async (flow: string, tasks: string[], opts: Record<str
   const bus = new EventBus();
   const out = bufferedStdout();
   let stopTui: (() => Promise<void>) | undefined;
+  let onLoaded: (() => void) | undefined;
   if (options.dryRun) {
     /* the plan is printed below */
   } else if (ui === "json") startJsonReporter(bus, out.write);
@@ -72,9 +73,10 @@ export const runCommand = async (flow: string, tasks: string[], opts: Record<str
     const { startTuiReporter } = await import("../../reporters/TuiReporter.js");
     const tui = startTuiReporter({ bus, onQuit: () => controller.abort(new Error("quit")) });
     stopTui = () => tui.stop();
+    onLoaded = () => tui.start();
   } else startPlainReporter(bus, out.write, { verbose: Boolean(opts.verbose) });
   try {
-    const summary = await runFlow({ ...options, signal: controller.signal }, bus);
+    const summary = await runFlow({ ...options, signal: controller.signal, ...(onLoaded ? { onLoaded } : {}) }, bus);
     out.flush();
     await stopTui?.();
     if (options.dryRun) {
