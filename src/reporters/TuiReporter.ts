@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { format } from "node:util";
 import type { EventBus } from "../events/EventBus.js";
 import type { RunEvent } from "../events/RunEvent.js";
-import * as RunState from "../events/RunState.js";
+import type { WatchStatus } from "../events/RunState.js";
 import type { FromHost, ToHost } from "../tui/HostProtocol.js";
 import { withoutCiMarkers } from "../tui/ciEnvironment.js";
 import { srcUrl } from "../srcRoot.js";
@@ -45,9 +45,7 @@ export interface TuiReporterOptions {
 
 export interface TuiReporter {
   /** Shows what the watch loop knows; drawn with the next frame. */
-  setWatchStatus(status: RunState.WatchStatus): void;
-  /** The state as folded so far on this side (the host folds its own copy). */
-  readonly state: RunState.RunState;
+  setWatchStatus(status: WatchStatus): void;
   /** Starts the UI process now instead of at the first event (or HOST_START_DELAY_MS). */
   start(): void;
   /** Sends what is left, has the host draw its final frame (failures stay on screen), waits for it. */
@@ -144,7 +142,6 @@ export const startTuiReporter = (options: TuiReporterOptions): TuiReporter => {
     init: { fps: options.fps, colors: options.colors, logCapacity: options.logCapacity, canRerun: options.onForceRerun !== undefined },
   });
 
-  let state = RunState.initialRunState({ logCapacity: options.logCapacity ?? 100 });
   let pending: RunEvent[] = [];
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
@@ -153,10 +150,9 @@ export const startTuiReporter = (options: TuiReporterOptions): TuiReporter => {
     post({ t: "events", events: pending });
     pending = [];
   };
-  // Every event is kept (folded here, queued for the host): none is dropped however fast they come.
+  // Every event is queued for the host (which folds them): none is dropped however fast they come.
   const unsubscribe = options.bus.subscribe((event) => {
     startHost();
-    state = RunState.reduce(state, event);
     pending.push(event);
     if (timer === undefined) {
       timer = setTimeout(flush, BATCH_MS);
@@ -176,11 +172,7 @@ export const startTuiReporter = (options: TuiReporterOptions): TuiReporter => {
     start: startHost,
     setWatchStatus(status) {
       startHost();
-      state = RunState.withWatchStatus(state, status);
       post({ t: "watch", status });
-    },
-    get state() {
-      return state;
     },
     stop() {
       stopped ??= (async () => {
