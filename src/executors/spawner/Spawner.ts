@@ -34,7 +34,7 @@ export class SpawnerLostError extends Error {
   readonly _tag = "SpawnerLostError";
   readonly retryable = true;
   constructor(cause: string) {
-    super(`cairn's process spawner stopped (${cause}) while the command ran; its process group was killed.`);
+    super(`cairn's process spawner stopped (${cause}) while the command ran, so the command was killed. The task's retry policy applies; otherwise run the flow again (finished tasks are cached). If it keeps happening, look for an out-of-memory kill in the system log.`);
   }
 }
 
